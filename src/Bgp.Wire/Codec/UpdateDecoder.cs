@@ -1,0 +1,292 @@
+using System.Buffers.Binary;
+
+namespace Bgp.Wire;
+
+/// <summary>
+/// Decodes UPDATE bodies with RFC 7606 error handling: every malformation becomes a
+/// <see cref="WireError"/> with its reaction; nothing throws for any input.
+/// </summary>
+public static class UpdateDecoder
+{
+    [ThreadStatic] private static PathAttribute[]? t_scratch;
+
+    /// <summary>
+    /// Decodes an UPDATE body (the octets after the 19-octet header). Returns null only when the
+    /// message cannot be used at all (a session reset); otherwise the message as decoded, with
+    /// <paramref name="errors"/> naming what was discarded or why the routes must be withdrawn.
+    /// </summary>
+    public static UpdateMessage? Decode(ReadOnlySpan<byte> body, CodecContext ctx, out WireErrors? errors)
+    {
+        errors = null;
+        // RFC 4271 §6.3 / RFC 7606 §4: the two length fields must fit the message.
+        if (body.Length < 4)
+            return Reset(ref errors, UpdateErrorSubcode.MalformedAttributeList, "UPDATE shorter than its length fields");
+        int wdLen = BinaryPrimitives.ReadUInt16BigEndian(body);
+        if (2 + wdLen + 2 > body.Length)
+            return Reset(ref errors, UpdateErrorSubcode.MalformedAttributeList, $"withdrawn routes length {wdLen} overruns the message");
+        var withdrawnField = body.Slice(2, wdLen);
+        int attrLen = BinaryPrimitives.ReadUInt16BigEndian(body[(2 + wdLen)..]);
+        int attrStart = 2 + wdLen + 2;
+        if (attrStart + attrLen > body.Length)
+            return Reset(ref errors, UpdateErrorSubcode.MalformedAttributeList, $"total path attribute length {attrLen} overruns the message");
+        var attrField = body.Slice(attrStart, attrLen);
+        var nlriField = body[(attrStart + attrLen)..];
+
+        // RFC 7606 §5.3: an unparseable Withdrawn Routes or NLRI field leaves no way to tell which
+        // routes are meant, so the session is reset.
+        if (!NlriCodec.TryRead(withdrawnField, false, ctx.ReceiveAddPath.Contains(AfiSafi.Ipv4Unicast), out var withdrawn, out var werr))
+            return Reset(ref errors, UpdateErrorSubcode.InvalidNetworkField, "withdrawn routes: " + werr);
+        if (!NlriCodec.TryRead(nlriField, false, ctx.ReceiveAddPath.Contains(AfiSafi.Ipv4Unicast), out var nlri, out var nerr))
+            return Reset(ref errors, UpdateErrorSubcode.InvalidNetworkField, "NLRI: " + nerr);
+
+        var attributes = DecodeAttributes(attrField, ctx, ref errors, out bool fatal);
+        if (fatal) return null;
+
+        var msg = new UpdateMessage(withdrawn, attributes, nlri);
+        CheckMandatory(msg, ctx, ref errors);
+        return msg;
+    }
+
+    private static EquatableArray<PathAttribute> DecodeAttributes(ReadOnlySpan<byte> field, CodecContext ctx, ref WireErrors? errors, out bool fatal)
+    {
+        fatal = false;
+        if (field.IsEmpty) return default;
+
+        var scratch = t_scratch ??= new PathAttribute[64];
+        t_scratch = null; // re-entrancy guard: a nested decode on this thread gets its own
+        int count = 0;
+        Span<ulong> seen = stackalloc ulong[4];
+        seen.Clear();
+        As4PathCarrier? as4Path = null;
+        As4AggregatorCarrier? as4Aggregator = null;
+        var actx = new AttrDecodeContext { Codec = ctx };
+
+        int i = 0;
+        while (i < field.Length)
+        {
+            // Attribute header: flags(1) type(1) length(1, or 2 with Extended Length).
+            if (field.Length - i < 3 || ((field[i] & (byte)AttrFlags.ExtendedLength) != 0 && field.Length - i < 4))
+            {
+                // RFC 7606 §4: the attribute list cannot be walked further; withdraw what the message carried.
+                Add(ref errors, new WireError(ErrorAction.TreatAsWithdraw, NotificationCode.UpdateMessageError,
+                    (byte)UpdateErrorSubcode.MalformedAttributeList, $"truncated attribute header at offset {i}"));
+                break;
+            }
+            byte flags = field[i];
+            byte code = field[i + 1];
+            bool ext = (flags & (byte)AttrFlags.ExtendedLength) != 0;
+            int len = ext ? BinaryPrimitives.ReadUInt16BigEndian(field[(i + 2)..]) : field[i + 2];
+            int hdr = ext ? 4 : 3;
+            if (i + hdr + len > field.Length)
+            {
+                var d = AttributeTable.ByCode[code];
+                // RFC 7606 §4 / §3(j)-(k): MP_* that cannot be read hide NLRI, which only a reset can clear.
+                var action = code is (byte)AttrType.MpReachNlri or (byte)AttrType.MpUnreachNlri
+                    ? ErrorAction.SessionReset : ErrorAction.TreatAsWithdraw;
+                Add(ref errors, new WireError(action, NotificationCode.UpdateMessageError,
+                    (byte)UpdateErrorSubcode.AttributeLengthError,
+                    $"{AttributeTable.NameOf(code)} length {len} overruns the attribute list",
+                    field[i..].ToArray(), (AttrType)code));
+                if (action == ErrorAction.SessionReset) { fatal = true; Return(scratch); return default; }
+                break;
+            }
+            var value = field.Slice(i + hdr, len);
+            var whole = field.Slice(i, hdr + len);
+            i += hdr + len;
+
+            // RFC 7606 §3(g): a repeated MP_* is a reset; any other repeat is dropped after the first.
+            ref ulong word = ref seen[code >> 6];
+            ulong bit = 1UL << (code & 63);
+            if ((word & bit) != 0)
+            {
+                if (code is (byte)AttrType.MpReachNlri or (byte)AttrType.MpUnreachNlri)
+                {
+                    Add(ref errors, new WireError(ErrorAction.SessionReset, NotificationCode.UpdateMessageError,
+                        (byte)UpdateErrorSubcode.MalformedAttributeList, $"{AttributeTable.NameOf(code)} appears more than once",
+                        default, (AttrType)code));
+                    fatal = true;
+                    Return(scratch);
+                    return default;
+                }
+                Add(ref errors, new WireError(ErrorAction.AttributeDiscard, NotificationCode.UpdateMessageError,
+                    (byte)UpdateErrorSubcode.MalformedAttributeList, $"repeated {AttributeTable.NameOf(code)} discarded",
+                    default, (AttrType)code));
+                continue;
+            }
+            word |= bit;
+
+            var desc = AttributeTable.ByCode[code];
+            if (desc is null)
+            {
+                if ((flags & (byte)AttrFlags.Optional) == 0)
+                {
+                    // RFC 4271 §6.3: an unrecognised well-known attribute; Data is the attribute.
+                    Add(ref errors, new WireError(ErrorAction.SessionReset, NotificationCode.UpdateMessageError,
+                        (byte)UpdateErrorSubcode.UnrecognizedWellKnownAttribute, $"unrecognised well-known attribute {code}",
+                        whole.ToArray(), (AttrType)code));
+                    fatal = true;
+                    Return(scratch);
+                    return default;
+                }
+                Append(ref scratch, ref count, new RawAttribute(code, value.ToArray()) { Flags = (AttrFlags)flags });
+                continue;
+            }
+
+            // RFC 7606 §3(c): Optional/Transitive bits that conflict with the type make it malformed.
+            const byte otMask = (byte)(AttrFlags.Optional | AttrFlags.Transitive);
+            if ((flags & otMask) != (byte)desc.Flags)
+            {
+                Malformed(ref errors, desc, desc.OnMalformed, $"flags 0x{flags:x2} conflict with the type's", whole, null, UpdateErrorSubcode.AttributeFlagsError);
+                continue;
+            }
+
+            actx.Error = null;
+            actx.ActionOverride = null;
+            actx.Family = null;
+            var attr = desc.Decode(value, ref actx);
+            if (attr is null)
+            {
+                var action = actx.ActionOverride ?? desc.OnMalformed;
+                Malformed(ref errors, desc, action, actx.Error ?? "malformed", whole, actx.Family, desc.Subcode);
+                if (action == ErrorAction.SessionReset) { fatal = true; Return(scratch); return default; }
+                continue;
+            }
+
+            switch (attr)
+            {
+                case As4PathCarrier p4:
+                    as4Path = p4;
+                    continue;
+                case As4AggregatorCarrier a4:
+                    as4Aggregator = a4;
+                    continue;
+                case LocalPrefAttribute when ctx.PeerKind == PeerKind.External:
+                    // RFC 7606 §7.5: LOCAL_PREF from an external neighbour is discarded.
+                    Add(ref errors, new WireError(ErrorAction.AttributeDiscard, NotificationCode.UpdateMessageError,
+                        (byte)UpdateErrorSubcode.AttributeFlagsError, "LOCAL_PREF from an external peer discarded",
+                        default, AttrType.LocalPref));
+                    continue;
+            }
+
+            var keep = (AttrFlags)(flags & (byte)(AttrFlags.Partial | AttrFlags.ExtendedLength));
+            if (keep != AttrFlags.None) attr = attr with { Flags = keep };
+            Append(ref scratch, ref count, attr);
+        }
+
+        if (as4Path is not null || as4Aggregator is not null)
+            FoldAs4(scratch.AsSpan(0, count), ctx, as4Path, as4Aggregator, ref errors);
+
+        var result = count == 0 ? [] : scratch.AsSpan(0, count).ToArray();
+        Return(scratch);
+        return new EquatableArray<PathAttribute>(result);
+
+        static void Return(PathAttribute[] s)
+        {
+            if (s.Length > 64) return;
+            Array.Clear(s);
+            t_scratch = s;
+        }
+    }
+
+    private static void Append(ref PathAttribute[] scratch, ref int count, PathAttribute a)
+    {
+        if (count == scratch.Length) Array.Resize(ref scratch, scratch.Length * 2);
+        scratch[count++] = a;
+    }
+
+    /// <summary>
+    /// RFC 6793 §4.2.3: on a 2-octet session, AS4_PATH and AS4_AGGREGATOR rebuild the 4-octet
+    /// AS_PATH and AGGREGATOR. From a 4-octet speaker they are discarded (§6... they must not be sent).
+    /// </summary>
+    private static void FoldAs4(Span<PathAttribute> attrs, CodecContext ctx, As4PathCarrier? as4Path,
+        As4AggregatorCarrier? as4Aggregator, ref WireErrors? errors)
+    {
+        if (ctx.FourOctetAs)
+        {
+            Add(ref errors, new WireError(ErrorAction.AttributeDiscard, NotificationCode.UpdateMessageError,
+                (byte)UpdateErrorSubcode.OptionalAttributeError, "AS4_PATH/AS4_AGGREGATOR from a 4-octet speaker discarded",
+                default, as4Path is not null ? AttrType.As4Path : AttrType.As4Aggregator));
+            return;
+        }
+
+        int aggIndex = -1, pathIndex = -1;
+        for (int k = 0; k < attrs.Length; k++)
+        {
+            if (attrs[k] is AggregatorAttribute) aggIndex = k;
+            else if (attrs[k] is AsPathAttribute) pathIndex = k;
+        }
+
+        if (aggIndex >= 0)
+        {
+            var agg = (AggregatorAttribute)attrs[aggIndex];
+            if (agg.Asn != BgpLimits.AsTrans)
+            {
+                // RFC 6793 §4.2.3: an AGGREGATOR that is not AS_TRANS means the AS4 attributes are stale.
+                Add(ref errors, new WireError(ErrorAction.AttributeDiscard, NotificationCode.UpdateMessageError,
+                    (byte)UpdateErrorSubcode.OptionalAttributeError,
+                    "AS4_PATH/AS4_AGGREGATOR ignored: AGGREGATOR is not AS_TRANS", default, AttrType.As4Path));
+                return;
+            }
+            if (as4Aggregator is not null)
+                attrs[aggIndex] = new AggregatorAttribute(as4Aggregator.Asn, as4Aggregator.Address) { Flags = agg.Flags };
+        }
+
+        if (as4Path is not null && pathIndex >= 0)
+        {
+            var p = (AsPathAttribute)attrs[pathIndex];
+            attrs[pathIndex] = new AsPathAttribute(AsPath.Reconstruct(p.Path, as4Path.Path)) { Flags = p.Flags };
+        }
+    }
+
+    /// <summary>RFC 7606 §3(d): missing well-known mandatory attributes mean treat-as-withdraw.</summary>
+    private static void CheckMandatory(UpdateMessage msg, CodecContext ctx, ref WireErrors? errors)
+    {
+        var reach = msg.MpReach;
+        bool announces = !msg.Nlri.IsEmpty || (reach is not null && (!reach.Nlri.IsEmpty || !reach.RawNlri.IsEmpty));
+        if (!announces) return;
+
+        bool origin = false, asPath = false, nextHop = false, localPref = false;
+        foreach (var a in msg.Attributes)
+        {
+            switch (a.Type)
+            {
+                case AttrType.Origin: origin = true; break;
+                case AttrType.AsPath: asPath = true; break;
+                case AttrType.NextHop: nextHop = true; break;
+                case AttrType.LocalPref: localPref = true; break;
+            }
+        }
+        if (!origin) Missing(ref errors, AttrType.Origin);
+        if (!asPath) Missing(ref errors, AttrType.AsPath);
+        // RFC 4760 §3: NEXT_HOP is only needed for NLRI in the message body.
+        if (!nextHop && !msg.Nlri.IsEmpty) Missing(ref errors, AttrType.NextHop);
+        if (!localPref && ctx.PeerKind == PeerKind.Internal) Missing(ref errors, AttrType.LocalPref);
+
+        static void Missing(ref WireErrors? errors, AttrType t) =>
+            Add(ref errors, new WireError(ErrorAction.TreatAsWithdraw, NotificationCode.UpdateMessageError,
+                (byte)UpdateErrorSubcode.MissingWellKnownAttribute, $"missing well-known attribute {t}",
+                new EquatableArray<byte>([(byte)t]), t));
+    }
+
+    private static void Malformed(ref WireErrors? errors, AttrDescriptor d, ErrorAction action, string reason,
+        ReadOnlySpan<byte> whole, AfiSafi? family, UpdateErrorSubcode subcode)
+    {
+        string verb = action switch
+        {
+            ErrorAction.AttributeDiscard => "discarded",
+            ErrorAction.TreatAsWithdraw => "routes withdrawn",
+            ErrorAction.AfiSafiDisable => "family disabled",
+            _ => "session reset",
+        };
+        Add(ref errors, new WireError(action, NotificationCode.UpdateMessageError, (byte)subcode,
+            $"malformed {d.Name} ({reason}); {verb}", whole.ToArray(), d.Type, family));
+    }
+
+    private static UpdateMessage? Reset(ref WireErrors? errors, UpdateErrorSubcode sub, string reason)
+    {
+        Add(ref errors, new WireError(ErrorAction.SessionReset, NotificationCode.UpdateMessageError, (byte)sub, reason));
+        return null;
+    }
+
+    private static void Add(ref WireErrors? errors, WireError e) => (errors ??= new WireErrors()).Add(e);
+}
