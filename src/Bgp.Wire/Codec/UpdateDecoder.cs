@@ -39,15 +39,18 @@ public static class UpdateDecoder
         if (!NlriCodec.TryRead(nlriField, false, ctx.ReceiveAddPath.Contains(AfiSafi.Ipv4Unicast), out var nlri, out var nerr))
             return Reset(ref errors, UpdateErrorSubcode.InvalidNetworkField, "NLRI: " + nerr);
 
-        var attributes = DecodeAttributes(attrField, ctx, ref errors, out bool fatal);
+        Span<ulong> seen = stackalloc ulong[4];
+        seen.Clear();
+        var attributes = DecodeAttributes(attrField, ctx, seen, ref errors, out bool fatal);
         if (fatal) return null;
 
         var msg = new UpdateMessage(withdrawn, attributes, nlri);
-        CheckMandatory(msg, ctx, ref errors);
+        CheckMandatory(msg, ctx, seen, ref errors);
         return msg;
     }
 
-    private static EquatableArray<PathAttribute> DecodeAttributes(ReadOnlySpan<byte> field, CodecContext ctx, ref WireErrors? errors, out bool fatal)
+    /// <param name="seen">256 bits, one per type code present on the wire (malformed or not).</param>
+    private static EquatableArray<PathAttribute> DecodeAttributes(ReadOnlySpan<byte> field, CodecContext ctx, Span<ulong> seen, ref WireErrors? errors, out bool fatal)
     {
         fatal = false;
         if (field.IsEmpty) return default;
@@ -55,8 +58,6 @@ public static class UpdateDecoder
         var scratch = t_scratch ??= new PathAttribute[64];
         t_scratch = null; // re-entrancy guard: a nested decode on this thread gets its own
         int count = 0;
-        Span<ulong> seen = stackalloc ulong[4];
-        seen.Clear();
         As4PathCarrier? as4Path = null;
         As4AggregatorCarrier? as4Aggregator = null;
         var actx = new AttrDecodeContext { Codec = ctx };
@@ -238,29 +239,25 @@ public static class UpdateDecoder
         }
     }
 
-    /// <summary>RFC 7606 §3(d): missing well-known mandatory attributes mean treat-as-withdraw.</summary>
-    private static void CheckMandatory(UpdateMessage msg, CodecContext ctx, ref WireErrors? errors)
+    /// <summary>
+    /// RFC 7606 §3(d): missing well-known mandatory attributes mean treat-as-withdraw. An attribute
+    /// that was present but malformed has been reported already and is not "missing" too.
+    /// </summary>
+    private static void CheckMandatory(UpdateMessage msg, CodecContext ctx, ReadOnlySpan<ulong> seen, ref WireErrors? errors)
     {
         var reach = msg.MpReach;
         bool announces = !msg.Nlri.IsEmpty || (reach is not null && (!reach.Nlri.IsEmpty || !reach.RawNlri.IsEmpty));
         if (!announces) return;
 
-        bool origin = false, asPath = false, nextHop = false, localPref = false;
-        foreach (var a in msg.Attributes)
-        {
-            switch (a.Type)
-            {
-                case AttrType.Origin: origin = true; break;
-                case AttrType.AsPath: asPath = true; break;
-                case AttrType.NextHop: nextHop = true; break;
-                case AttrType.LocalPref: localPref = true; break;
-            }
-        }
+        bool origin = Seen(seen, AttrType.Origin), asPath = Seen(seen, AttrType.AsPath);
+        bool nextHop = Seen(seen, AttrType.NextHop), localPref = Seen(seen, AttrType.LocalPref);
         if (!origin) Missing(ref errors, AttrType.Origin);
         if (!asPath) Missing(ref errors, AttrType.AsPath);
         // RFC 4760 §3: NEXT_HOP is only needed for NLRI in the message body.
         if (!nextHop && !msg.Nlri.IsEmpty) Missing(ref errors, AttrType.NextHop);
         if (!localPref && ctx.PeerKind == PeerKind.Internal) Missing(ref errors, AttrType.LocalPref);
+
+        static bool Seen(ReadOnlySpan<ulong> seen, AttrType t) => (seen[(int)t >> 6] & (1UL << ((int)t & 63))) != 0;
 
         static void Missing(ref WireErrors? errors, AttrType t) =>
             Add(ref errors, new WireError(ErrorAction.TreatAsWithdraw, NotificationCode.UpdateMessageError,
