@@ -91,6 +91,9 @@ public static class UpdateDecoder
                 if (action == ErrorAction.SessionReset) { fatal = true; Return(scratch); return default; }
                 break;
             }
+            // Extended Length is remembered only where the sender chose it needlessly (len <= 255);
+            // above that the encoder sets it anyway.
+            if (len > 255) flags &= unchecked((byte)~AttrFlags.ExtendedLength);
             var value = field.Slice(i + hdr, len);
             var whole = field.Slice(i, hdr + len);
             i += hdr + len;
