@@ -20,8 +20,8 @@ public readonly record struct AsPathSegment(AsPathSegmentType SegmentType, Equat
     };
 }
 
-/// <summary>An AS path with 4-octet ASNs.</summary>
-public sealed record AsPath(EquatableArray<AsPathSegment> Segments)
+/// <summary>An AS path with 4-octet ASNs (a value: one allocation fewer per decoded route).</summary>
+public readonly record struct AsPath(EquatableArray<AsPathSegment> Segments)
 {
     public static readonly AsPath Empty = new(EquatableArray<AsPathSegment>.Empty);
 

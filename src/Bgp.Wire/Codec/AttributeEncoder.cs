@@ -55,7 +55,7 @@ public static class AttributeEncoder
         dst[1] = a is RawAttribute r ? r.TypeCode : (byte)a.Type;
         if (hdr == 4) BinaryPrimitives.WriteUInt16BigEndian(dst[2..], (ushort)len);
         else dst[2] = (byte)len;
-        WriteValue(dst[hdr..], a, ctx);
+        WriteValue(dst.Slice(hdr, len), a, ctx);
         return hdr + len;
     }
 
@@ -142,7 +142,7 @@ public static class AttributeEncoder
             case MpReachAttribute m: WriteMpReachValue(v, m, m.Nlri.AsSpan(), ctx); break;
             case MpUnreachAttribute u:
                 WriteFamily(v, u.Family);
-                if (u.IsTyped) WriteNlri(v[3..], u.Nlri.AsSpan(), ctx.SendAddPath.Contains(u.Family));
+                if (u.IsTyped) WriteNlri(v[3..], u.Nlri.AsSpan(), ctx.SendAddPath.Contains(u.Family)); // v ends with the NLRI
                 else u.RawNlri.AsSpan().CopyTo(v[3..]);
                 break;
             case ExtendedCommunitiesAttribute e:
@@ -187,7 +187,7 @@ public static class AttributeEncoder
             i += m.NextHop.Address.WriteTo(v[i..]);
             if (m.NextHop.LinkLocal is { } ll) i += ll.WriteTo(v[i..]);
             v[i++] = 0; // Reserved (RFC 4760 §3)
-            i += WriteNlri(v[i..], nlri, ctx.SendAddPath.Contains(m.Family));
+            i += WriteNlri(v.Slice(i, NlriLength(nlri, ctx.SendAddPath.Contains(m.Family))), nlri, ctx.SendAddPath.Contains(m.Family));
         }
         else
         {
@@ -207,12 +207,8 @@ public static class AttributeEncoder
         v[2] = (byte)f.Safi;
     }
 
-    internal static int WriteNlri(Span<byte> dst, ReadOnlySpan<Nlri> nlri, bool addPath)
-    {
-        int i = 0;
-        foreach (ref readonly var n in nlri) i += NlriCodec.Write(dst[i..], n, addPath);
-        return i;
-    }
+    internal static int WriteNlri(Span<byte> dst, ReadOnlySpan<Nlri> nlri, bool addPath) =>
+        NlriCodec.WriteAll(dst, nlri, addPath);
 
     // --- RFC 6793 §4.2.2: AS4_PATH / AS4_AGGREGATOR towards a 2-octet speaker -------------------
 
@@ -233,9 +229,9 @@ public static class AttributeEncoder
     {
         var (path, agg) = As4Needs(attrs, ctx);
         int n = 0;
-        if (path is not null)
+        if (path is { } p)
         {
-            int len = AsPathCodec.EncodedLength(path, 4, skipConfed: true);
+            int len = AsPathCodec.EncodedLength(p, 4, skipConfed: true);
             n += (len > 255 ? 4 : 3) + len;
         }
         if (agg is not null) n += 3 + 8;
@@ -246,15 +242,15 @@ public static class AttributeEncoder
     {
         var (path, agg) = As4Needs(attrs, ctx);
         int i = 0;
-        if (path is not null)
+        if (path is { } p)
         {
-            int len = AsPathCodec.EncodedLength(path, 4, skipConfed: true);
+            int len = AsPathCodec.EncodedLength(p, 4, skipConfed: true);
             bool ext = len > 255;
             dst[0] = (byte)(AttrFlags.OptionalTransitive | (ext ? AttrFlags.ExtendedLength : 0));
             dst[1] = (byte)AttrType.As4Path;
             if (ext) BinaryPrimitives.WriteUInt16BigEndian(dst[2..], (ushort)len); else dst[2] = (byte)len;
             i = ext ? 4 : 3;
-            i += AsPathCodec.Write(dst[i..], path, 4, skipConfed: true);
+            i += AsPathCodec.Write(dst[i..], p, 4, skipConfed: true);
         }
         if (agg is not null)
         {

@@ -82,12 +82,13 @@ public static class MessageEncoder
     private static void WriteUpdateBody(Span<byte> body, UpdateMessage u, CodecContext ctx)
     {
         bool ap = ctx.SendAddPath.Contains(AfiSafi.Ipv4Unicast);
-        int wd = AttributeEncoder.WriteNlri(body[2..], u.Withdrawn.AsSpan(), ap);
+        int wdLen = AttributeEncoder.NlriLength(u.Withdrawn.AsSpan(), ap);
+        int wd = AttributeEncoder.WriteNlri(body.Slice(2, wdLen), u.Withdrawn.AsSpan(), ap);
         BinaryPrimitives.WriteUInt16BigEndian(body, (ushort)wd);
         int i = 2 + wd;
         int attrs = AttributeEncoder.Write(body[(i + 2)..], u.Attributes.AsSpan(), ctx);
         BinaryPrimitives.WriteUInt16BigEndian(body[i..], (ushort)attrs);
         i += 2 + attrs;
-        AttributeEncoder.WriteNlri(body[i..], u.Nlri.AsSpan(), ap);
+        AttributeEncoder.WriteNlri(body[i..], u.Nlri.AsSpan(), ap); // body ends where the NLRI ends
     }
 }

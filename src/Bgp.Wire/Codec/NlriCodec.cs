@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Bgp.Wire;
 
@@ -27,7 +28,8 @@ public static class NlriCodec
         if (src.IsEmpty) { error = null; return true; }
         int count = Count(src, v6 ? 128 : 32, addPath, out error);
         if (count < 0) return false;
-        var items = new Nlri[count];
+        // Every element is written below, so skip the zeroing (Nlri holds no references).
+        var items = GC.AllocateUninitializedArray<Nlri>(count);
         if (v6) ReadV6(src, addPath, items); else ReadV4(src, addPath, items);
         result = new EquatableArray<Nlri>(items);
         return true;
@@ -66,22 +68,34 @@ public static class NlriCodec
 
     private static void ReadV4(ReadOnlySpan<byte> src, bool addPath, Nlri[] items)
     {
+        // Count() has validated every length and bound, so this pass reads without checks.
+        ref byte s = ref MemoryMarshal.GetReference(src);
+        ref Nlri d = ref MemoryMarshal.GetArrayDataReference(items);
+        int n = src.Length;
         int i = 0;
         for (int k = 0; k < items.Length; k++)
         {
             uint id = 0;
-            if (addPath) { id = BinaryPrimitives.ReadUInt32BigEndian(src[i..]); i += 4; }
-            int bits = src[i++];
-            uint a;
-            switch ((bits + 7) >> 3)
+            if (addPath)
             {
-                case 0: a = 0; break;
-                case 1: a = (uint)src[i] << 24; i += 1; break;
-                case 2: a = ((uint)src[i] << 24) | ((uint)src[i + 1] << 16); i += 2; break;
-                case 3: a = ((uint)src[i] << 24) | ((uint)src[i + 1] << 16) | ((uint)src[i + 2] << 8); i += 3; break;
-                default: a = BinaryPrimitives.ReadUInt32BigEndian(src[i..]); i += 4; break;
+                id = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, i)));
+                i += 4;
             }
-            items[k] = new Nlri(Prefix.CreateV4Unchecked(a, bits), id);
+            int bits = Unsafe.Add(ref s, i++);
+            uint a;
+            if (i + 4 <= n)
+            {
+                // One unaligned load; octets past the prefix fall under the mask.
+                a = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, i)));
+            }
+            else
+            {
+                a = 0;
+                for (int b = 0, nb = (bits + 7) >> 3; b < nb; b++) a |= (uint)Unsafe.Add(ref s, i + b) << (24 - 8 * b);
+            }
+            uint mask = (uint)((ulong)uint.MaxValue << (32 - bits)); // 0 for /0, all ones for /32
+            Unsafe.Add(ref d, k) = new Nlri(a & mask, (byte)bits, id);
+            i += (bits + 7) >> 3;
         }
     }
 
@@ -106,6 +120,41 @@ public static class NlriCodec
     /// <summary>Octets one entry takes on the wire.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int EncodedLength(in Nlri n, bool addPath) => (addPath ? 5 : 1) + n.Prefix.WireBytes;
+
+    /// <summary>
+    /// Writes a run of entries into <paramref name="dst"/> and returns the octets written. Pass a
+    /// span exactly as long as the entries need: the IPv4 fast path stores four octets at a time
+    /// and may scribble up to three octets past the last entry when <paramref name="dst"/> is longer.
+    /// </summary>
+    public static int WriteAll(Span<byte> dst, ReadOnlySpan<Nlri> nlri, bool addPath)
+    {
+        if (addPath || nlri.IsEmpty || nlri[0].Prefix.IsV6)
+        {
+            int j = 0;
+            foreach (ref readonly var x in nlri) j += Write(dst[j..], x, addPath);
+            return j;
+        }
+        ref byte d = ref MemoryMarshal.GetReference(dst);
+        int end = dst.Length;
+        int i = 0;
+        foreach (ref readonly var x in nlri)
+        {
+            var p = x.Prefix;
+            if (p.IsV6) { i += Write(dst[i..], x, false); continue; }
+            int nb = p.WireBytes;
+            if (i + 5 > end)
+            {
+                i += Write(dst[i..], x, false); // exact, bounds-checked tail
+                continue;
+            }
+            Unsafe.Add(ref d, i) = p.Length;
+            // A 4-octet store; any octets past the prefix are overwritten by the next entry, and the
+            // i + 5 <= end check keeps the store inside dst.
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, i + 1), BinaryPrimitives.ReverseEndianness(p.V4Bits));
+            i += 1 + nb;
+        }
+        return i;
+    }
 
     /// <summary>Writes one entry and returns the octets written.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -8,7 +8,12 @@ namespace Bgp.Wire;
 /// </summary>
 public static class UpdateDecoder
 {
-    [ThreadStatic] private static PathAttribute[]? t_scratch;
+    /// <summary>Room for a typical UPDATE's attributes on the stack; more spill to a heap array.</summary>
+    [System.Runtime.CompilerServices.InlineArray(16)]
+    private struct AttrBuffer
+    {
+        private PathAttribute _first;
+    }
 
     /// <summary>
     /// Decodes an UPDATE body (the octets after the 19-octet header). Returns null only when the
@@ -55,8 +60,8 @@ public static class UpdateDecoder
         fatal = false;
         if (field.IsEmpty) return default;
 
-        var scratch = t_scratch ??= new PathAttribute[64];
-        t_scratch = null; // re-entrancy guard: a nested decode on this thread gets its own
+        var stackBuf = new AttrBuffer();
+        Span<PathAttribute> scratch = stackBuf;
         int count = 0;
         As4PathCarrier? as4Path = null;
         As4AggregatorCarrier? as4Aggregator = null;
@@ -88,7 +93,7 @@ public static class UpdateDecoder
                     (byte)UpdateErrorSubcode.AttributeLengthError,
                     $"{AttributeTable.NameOf(code)} length {len} overruns the attribute list",
                     field[i..].ToArray(), (AttrType)code));
-                if (action == ErrorAction.SessionReset) { fatal = true; Return(scratch); return default; }
+                if (action == ErrorAction.SessionReset) { fatal = true; return default; }
                 break;
             }
             // Extended Length is remembered only where the sender chose it needlessly (len <= 255);
@@ -109,7 +114,6 @@ public static class UpdateDecoder
                         (byte)UpdateErrorSubcode.MalformedAttributeList, $"{AttributeTable.NameOf(code)} appears more than once",
                         default, (AttrType)code));
                     fatal = true;
-                    Return(scratch);
                     return default;
                 }
                 Add(ref errors, new WireError(ErrorAction.AttributeDiscard, NotificationCode.UpdateMessageError,
@@ -129,7 +133,6 @@ public static class UpdateDecoder
                         (byte)UpdateErrorSubcode.UnrecognizedWellKnownAttribute, $"unrecognised well-known attribute {code}",
                         whole.ToArray(), (AttrType)code));
                     fatal = true;
-                    Return(scratch);
                     return default;
                 }
                 Append(ref scratch, ref count, new RawAttribute(code, value.ToArray()) { Flags = (AttrFlags)flags });
@@ -152,7 +155,7 @@ public static class UpdateDecoder
             {
                 var action = actx.ActionOverride ?? desc.OnMalformed;
                 Malformed(ref errors, desc, action, actx.Error ?? "malformed", whole, actx.Family, desc.Subcode);
-                if (action == ErrorAction.SessionReset) { fatal = true; Return(scratch); return default; }
+                if (action == ErrorAction.SessionReset) { fatal = true; return default; }
                 continue;
             }
 
@@ -178,23 +181,19 @@ public static class UpdateDecoder
         }
 
         if (as4Path is not null || as4Aggregator is not null)
-            FoldAs4(scratch.AsSpan(0, count), ctx, as4Path, as4Aggregator, ref errors);
+            FoldAs4(scratch[..count], ctx, as4Path, as4Aggregator, ref errors);
 
-        var result = count == 0 ? [] : scratch.AsSpan(0, count).ToArray();
-        Return(scratch);
-        return new EquatableArray<PathAttribute>(result);
-
-        static void Return(PathAttribute[] s)
-        {
-            if (s.Length > 64) return;
-            Array.Clear(s);
-            t_scratch = s;
-        }
+        return new EquatableArray<PathAttribute>(count == 0 ? [] : scratch[..count].ToArray());
     }
 
-    private static void Append(ref PathAttribute[] scratch, ref int count, PathAttribute a)
+    private static void Append(ref Span<PathAttribute> scratch, ref int count, PathAttribute a)
     {
-        if (count == scratch.Length) Array.Resize(ref scratch, scratch.Length * 2);
+        if (count == scratch.Length)
+        {
+            var bigger = new PathAttribute[scratch.Length * 2];
+            scratch.CopyTo(bigger);
+            scratch = bigger;
+        }
         scratch[count++] = a;
     }
 

@@ -47,7 +47,7 @@ public static class UpdatePacker
                 BinaryPrimitives.WriteUInt16BigEndian(b[2..], (ushort)attrLen);
                 int i = 4;
                 i += WriteWithExtra(b[i..], attributes, nh, ctx);
-                AttributeEncoder.WriteNlri(b[i..], routes[..take], addPath);
+                AttributeEncoder.WriteNlri(b.Slice(i, nlriLen), routes[..take], addPath);
                 output.Advance(len);
                 routes = routes[take..];
                 messages++;
@@ -107,7 +107,7 @@ public static class UpdatePacker
             {
                 len = BgpLimits.HeaderLength + 4 + nlriLen;
                 BinaryPrimitives.WriteUInt16BigEndian(b, (ushort)nlriLen);
-                AttributeEncoder.WriteNlri(b[2..], routes[..take], addPath);
+                AttributeEncoder.WriteNlri(b.Slice(2, nlriLen), routes[..take], addPath);
                 BinaryPrimitives.WriteUInt16BigEndian(b[(2 + nlriLen)..], 0);
             }
             else
@@ -122,7 +122,7 @@ public static class UpdatePacker
                 if (hdr == 4) BinaryPrimitives.WriteUInt16BigEndian(b[6..], (ushort)value); else b[6] = (byte)value;
                 int i = 4 + hdr;
                 AttributeEncoder.WriteFamily(b[i..], family);
-                AttributeEncoder.WriteNlri(b[(i + 3)..], routes[..take], addPath);
+                AttributeEncoder.WriteNlri(b.Slice(i + 3, nlriLen), routes[..take], addPath);
             }
             MessageHeader.Write(dst, len, MessageType.Update);
             output.Advance(len);

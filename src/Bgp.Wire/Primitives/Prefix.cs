@@ -56,6 +56,13 @@ public readonly struct Prefix : IEquatable<Prefix>, IComparable<Prefix>
     }
 
     public IpAddr Address => IsV6 ? IpAddr.V6(_high, _low) : IpAddr.V4((uint)_low);
+
+    internal ulong HighBits => _high;
+    internal ulong LowBits => _low;
+    /// <summary>The IPv4 address bits (meaningful only when <see cref="IsV6"/> is false).</summary>
+    internal uint V4Bits => (uint)_low;
+
+    internal static Prefix FromParts(ulong high, ulong low, byte length, bool isV6) => new(high, low, length, isV6);
     public Afi Afi => IsV6 ? Afi.Ipv6 : Afi.Ipv4;
     public int MaxLength => IsV6 ? 128 : 32;
 
@@ -118,9 +125,55 @@ public readonly struct Prefix : IEquatable<Prefix>, IComparable<Prefix>
     public override string ToString() => $"{Address}/{Length}";
 }
 
-/// <summary>One NLRI entry: a prefix and, where add-path (RFC 7911) is in use, its path identifier.</summary>
-public readonly record struct Nlri(Prefix Prefix, uint PathId = 0)
+/// <summary>
+/// One NLRI entry: a prefix and, where add-path (RFC 7911) is in use, its path identifier.
+/// Laid out flat in 24 bytes (a <see cref="Prefix"/> field plus the identifier would pad to 32),
+/// since UPDATE decoding allocates one per route.
+/// </summary>
+public readonly struct Nlri : IEquatable<Nlri>
 {
+    private readonly ulong _high;
+    private readonly ulong _low;
+    public readonly uint PathId;
+    private readonly byte _length;
+    private readonly bool _isV6;
+
+    public Nlri(Prefix prefix, uint pathId = 0)
+    {
+        _high = prefix.HighBits;
+        _low = prefix.LowBits;
+        _length = prefix.Length;
+        _isV6 = prefix.IsV6;
+        PathId = pathId;
+    }
+
+    /// <summary>An IPv4 entry from already-masked address bits (the decoder's hot path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Nlri(uint maskedV4, byte length, uint pathId)
+    {
+        _high = 0;
+        _low = maskedV4;
+        _length = length;
+        _isV6 = false;
+        PathId = pathId;
+    }
+
+    public Prefix Prefix => Prefix.FromParts(_high, _low, _length, _isV6);
+
+    public void Deconstruct(out Prefix prefix, out uint pathId)
+    {
+        prefix = Prefix;
+        pathId = PathId;
+    }
+
     public static implicit operator Nlri(Prefix p) => new(p);
+
+    public bool Equals(Nlri other) =>
+        _low == other._low && _high == other._high && PathId == other.PathId && _length == other._length && _isV6 == other._isV6;
+    public override bool Equals(object? obj) => obj is Nlri n && Equals(n);
+    public override int GetHashCode() => HashCode.Combine(_high, _low, PathId, _length, _isV6);
+    public static bool operator ==(Nlri a, Nlri b) => a.Equals(b);
+    public static bool operator !=(Nlri a, Nlri b) => !a.Equals(b);
+
     public override string ToString() => PathId == 0 ? Prefix.ToString() : $"{Prefix} path-id {PathId}";
 }
