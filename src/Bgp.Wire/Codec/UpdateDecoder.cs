@@ -159,15 +159,15 @@ public static class UpdateDecoder
                 continue;
             }
 
-            switch (attr)
+            switch (code)
             {
-                case As4PathCarrier p4:
-                    as4Path = p4;
+                case (byte)AttrType.As4Path:
+                    as4Path = (As4PathCarrier)attr;
                     continue;
-                case As4AggregatorCarrier a4:
-                    as4Aggregator = a4;
+                case (byte)AttrType.As4Aggregator:
+                    as4Aggregator = (As4AggregatorCarrier)attr;
                     continue;
-                case LocalPrefAttribute when ctx.PeerKind == PeerKind.External:
+                case (byte)AttrType.LocalPref when ctx.PeerKind == PeerKind.External:
                     // RFC 7606 §7.5: LOCAL_PREF from an external neighbour is discarded.
                     Add(ref errors, new WireError(ErrorAction.AttributeDiscard, NotificationCode.UpdateMessageError,
                         (byte)UpdateErrorSubcode.AttributeFlagsError, "LOCAL_PREF from an external peer discarded",
@@ -247,7 +247,7 @@ public static class UpdateDecoder
     /// </summary>
     private static void CheckMandatory(UpdateMessage msg, CodecContext ctx, ReadOnlySpan<ulong> seen, ref WireErrors? errors)
     {
-        var reach = msg.MpReach;
+        var reach = Seen(seen, AttrType.MpReachNlri) ? msg.MpReach : null;
         bool announces = !msg.Nlri.IsEmpty || (reach is not null && (!reach.Nlri.IsEmpty || !reach.RawNlri.IsEmpty));
         if (!announces) return;
 
