@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using Bgp.Wire.Tests.Properties;
+using Bgp.Wire.Tests.Support;
+using Bgp.Wire.Tests.Support.Captures;
 using Bgp.Wire.Tests.TestKit;
 using FsCheck.Fluent;
 using NUnit.Framework;
@@ -35,10 +37,25 @@ public class MutationFuzzTests
         return d?.FullName ?? throw new DirectoryNotFoundException("BgpActors.sln not found above the test directory");
     }
 
-    /// <summary>Seeds: generated well-formed messages, hand-written edge cases and saved crashers.</summary>
+    /// <summary>
+    /// Seeds: every BGP message in the shared captures (real routers' UPDATEs, OPENs, NOTIFICATIONs
+    /// and tcpdump's fuzzed cases), generated well-formed messages, hand-written edge cases and saved crashers.
+    /// </summary>
     private static List<byte[]> Seeds()
     {
         var seeds = new List<byte[]>();
+        var pcapRoot = SharedData.Path("pcap");
+        foreach (var file in Directory.EnumerateFiles(pcapRoot, "*", SearchOption.AllDirectories).Order())
+        {
+            if (file.EndsWith(".json", StringComparison.Ordinal) || file.EndsWith(".out", StringComparison.Ordinal)
+                || file.EndsWith(".txt", StringComparison.Ordinal) || file.EndsWith(".md", StringComparison.Ordinal)
+                || file.Contains("bmp", StringComparison.Ordinal) || file.Contains("BMP", StringComparison.Ordinal)) continue;
+            try
+            {
+                foreach (var m in CaptureFile.ReadBgpMessages(file, 179, 1179).Items) seeds.Add(m.Bytes);
+            }
+            catch (InvalidDataException) { } // not a capture
+        }
         foreach (var ctx in Contexts.Take(3))
             foreach (var m in Generators.Message(ctx).Sample(60, 300))
             {
@@ -90,6 +107,7 @@ public class MutationFuzzTests
             }
         }
         TestContext.Out.WriteLine($"{cases} mutated cases from {seeds.Count} seeds");
+        Assert.That(seeds.Count, Is.GreaterThan(1000), "the capture corpus should seed the fuzzer");
         Assert.That(crashers, Is.Empty, "crashers saved to " + CorpusDir);
     }
 
