@@ -143,7 +143,16 @@ public static class UpdateDecoder
             const byte otMask = (byte)(AttrFlags.Optional | AttrFlags.Transitive);
             if ((flags & otMask) != (byte)desc.Flags)
             {
-                Malformed(ref errors, desc, desc.OnMalformed, $"flags 0x{flags:x2} conflict with the type's", whole, null, UpdateErrorSubcode.AttributeFlagsError);
+                // RFC 4760 §7: AFI/SAFI disable must name the family; without one to read, reset.
+                var flagsAction = desc.OnMalformed;
+                AfiSafi? flagsFamily = null;
+                if (flagsAction == ErrorAction.AfiSafiDisable)
+                {
+                    if (value.Length >= 3) flagsFamily = new AfiSafi((Afi)BinaryPrimitives.ReadUInt16BigEndian(value), (Safi)value[2]);
+                    else flagsAction = ErrorAction.SessionReset;
+                }
+                Malformed(ref errors, desc, flagsAction, $"flags 0x{flags:x2} conflict with the type's", whole, flagsFamily, UpdateErrorSubcode.AttributeFlagsError);
+                if (flagsAction == ErrorAction.SessionReset) { fatal = true; return default; }
                 continue;
             }
 
