@@ -1,1 +1,0 @@
-namespace T; public class A { [NUnit.Framework.Test] public void X() {} }
