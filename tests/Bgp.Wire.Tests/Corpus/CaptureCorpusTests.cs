@@ -1,4 +1,4 @@
-using Bgp.Wire.Tests.Support;
+using Bgp.TestKit;
 using Bgp.Wire.Tests.Support.Captures;
 using NUnit.Framework;
 

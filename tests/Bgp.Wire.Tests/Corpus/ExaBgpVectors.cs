@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Bgp.Wire.Tests.Support;
+using Bgp.TestKit;
 using Bgp.Wire.Tests.TestKit;
 
 namespace Bgp.Wire.Tests.Corpus;

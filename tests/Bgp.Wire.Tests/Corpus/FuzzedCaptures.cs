@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Bgp.Wire.Tests.Support;
+using Bgp.TestKit;
 using Bgp.Wire.Tests.Support.Captures;
 
 namespace Bgp.Wire.Tests.Corpus;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Bgp.Wire.Tests.Properties;
-using Bgp.Wire.Tests.Support;
+using Bgp.TestKit;
 using Bgp.Wire.Tests.Support.Captures;
 using Bgp.Wire.Tests.TestKit;
 using FsCheck.Fluent;
@@ -28,14 +28,7 @@ public class MutationFuzzTests
         CodecContext.TwoOctetAs with { PeerKind = PeerKind.Internal, ReceiveAddPath = new FamilySet(AfiSafi.Ipv4Unicast) },
     ];
 
-    private static string CorpusDir => Path.Combine(RepoRoot(), "tests", "Bgp.Wire.Tests", "Fuzz", "corpus");
-
-    private static string RepoRoot()
-    {
-        var d = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (d is not null && !File.Exists(Path.Combine(d.FullName, "BgpActors.sln"))) d = d.Parent;
-        return d?.FullName ?? throw new DirectoryNotFoundException("BgpActors.sln not found above the test directory");
-    }
+    private static string CorpusDir => Path.Combine(SharedData.RepositoryRoot, "tests", "Bgp.Wire.Tests", "Fuzz", "corpus");
 
     /// <summary>
     /// Seeds: every BGP message in the shared captures (real routers' UPDATEs, OPENs, NOTIFICATIONs

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Bgp.TestKit;
 using Bgp.Wire.Mrt;
 using NUnit.Framework;
 
@@ -10,17 +11,9 @@ namespace Bgp.Wire.Tests.Mrt;
 /// </summary>
 internal static class MrtTestData
 {
-    private static readonly Lazy<string> Root = new(() =>
-    {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "BgpActors.sln")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "mrt"));
-        throw new DirectoryNotFoundException("no BgpActors.sln above " + TestContext.CurrentContext.TestDirectory);
-    });
-
     public static byte[] Load(string relative)
     {
-        string path = Path.Combine(Root.Value, relative);
+        string path = SharedData.Path("mrt", relative);
         if (!File.Exists(path)) Assert.Fail($"shared data file missing: {path}");
         var bytes = File.ReadAllBytes(path);
         if (bytes is not [0x1F, 0x8B, ..]) return bytes;

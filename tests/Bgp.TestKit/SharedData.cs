@@ -1,6 +1,6 @@
 using NUnit.Framework;
 
-namespace Bgp.Wire.Tests.Support;
+namespace Bgp.TestKit;
 
 /// <summary>
 /// Locates the shared test data (<c>shared/data</c>), which lives beside the repository rather than in it:
@@ -16,6 +16,16 @@ public static class SharedData
     /// <summary>The absolute path of the <c>shared/data</c> directory.</summary>
     /// <exception cref="DirectoryNotFoundException">No ancestor of the test directory leads to it.</exception>
     public static string Root => LazyRoot.Value;
+
+    /// <summary>The repository root: the nearest directory above the test assembly holding <c>BgpActors.sln</c>.</summary>
+    public static string RepositoryRoot => LazyRepo.Value;
+
+    private static readonly Lazy<string> LazyRepo = new(() =>
+    {
+        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, SolutionFile))) return dir.FullName;
+        throw new DirectoryNotFoundException($"No {SolutionFile} above {TestContext.CurrentContext.TestDirectory}");
+    });
 
     /// <summary>An absolute path under <see cref="Root"/>, e.g. <c>SharedData.Path("pcap", "tcpdump", "bgp-role.pcapng")</c>.</summary>
     public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
