@@ -38,23 +38,25 @@ public static class NlriCodec
     /// <summary>Validates and counts; -1 on error.</summary>
     private static int Count(ReadOnlySpan<byte> src, int maxBits, bool addPath, out string? error)
     {
+        ref byte s = ref MemoryMarshal.GetReference(src);
+        int len = src.Length;
         int i = 0, n = 0;
         int idLen = addPath ? 4 : 0;
-        while (i < src.Length)
+        while (i < len)
         {
-            if (src.Length - i < idLen + 1)
+            if (len - i < idLen + 1)
             {
                 error = $"truncated NLRI entry at offset {i}";
                 return -1;
             }
-            int bits = src[i + idLen];
+            int bits = Unsafe.Add(ref s, i + idLen);
             if (bits > maxBits)
             {
                 error = $"prefix length {bits} exceeds {maxBits} at offset {i}";
                 return -1;
             }
             int next = i + idLen + 1 + ((bits + 7) >> 3);
-            if (next > src.Length)
+            if (next > len)
             {
                 error = $"prefix overruns the NLRI field at offset {i}";
                 return -1;
@@ -119,7 +121,7 @@ public static class NlriCodec
 
     /// <summary>Octets one entry takes on the wire.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int EncodedLength(in Nlri n, bool addPath) => (addPath ? 5 : 1) + n.Prefix.WireBytes;
+    public static int EncodedLength(in Nlri n, bool addPath) => (addPath ? 5 : 1) + n.WireBytes;
 
     /// <summary>
     /// Writes a run of entries into <paramref name="dst"/> and returns the octets written. Pass a
@@ -139,19 +141,16 @@ public static class NlriCodec
         int i = 0;
         foreach (ref readonly var x in nlri)
         {
-            var p = x.Prefix;
-            if (p.IsV6) { i += Write(dst[i..], x, false); continue; }
-            int nb = p.WireBytes;
-            if (i + 5 > end)
+            if (x.IsV6 || i + 5 > end)
             {
-                i += Write(dst[i..], x, false); // exact, bounds-checked tail
+                i += Write(dst[i..], x, false); // exact, bounds-checked (IPv6, or the tail)
                 continue;
             }
-            Unsafe.Add(ref d, i) = p.Length;
+            Unsafe.Add(ref d, i) = x.PrefixLength;
             // A 4-octet store; any octets past the prefix are overwritten by the next entry, and the
             // i + 5 <= end check keeps the store inside dst.
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, i + 1), BinaryPrimitives.ReverseEndianness(p.V4Bits));
-            i += 1 + nb;
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, i + 1), BinaryPrimitives.ReverseEndianness(x.V4Bits));
+            i += 1 + x.WireBytes;
         }
         return i;
     }

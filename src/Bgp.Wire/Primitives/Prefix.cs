@@ -160,6 +160,12 @@ public readonly struct Nlri : IEquatable<Nlri>
 
     public Prefix Prefix => Prefix.FromParts(_high, _low, _length, _isV6);
 
+    // Direct field access for the codec's hot loops (no Prefix copy).
+    internal byte PrefixLength => _length;
+    internal bool IsV6 => _isV6;
+    internal uint V4Bits => (uint)_low;
+    internal int WireBytes => (_length + 7) >> 3;
+
     public void Deconstruct(out Prefix prefix, out uint pathId)
     {
         prefix = Prefix;
