@@ -26,12 +26,60 @@ public static class NlriCodec
     {
         result = default;
         if (src.IsEmpty) { error = null; return true; }
-        int count = Count(src, v6 ? 128 : 32, addPath, out error);
+        if (!v6) return TryReadV4(src, addPath, out result, out error);
+        int count = Count(src, 128, addPath, out error);
         if (count < 0) return false;
         // Every element is written below, so skip the zeroing (Nlri holds no references).
         var items = GC.AllocateUninitializedArray<Nlri>(count);
-        if (v6) ReadV6(src, addPath, items); else ReadV4(src, addPath, items);
+        ReadV6(src, addPath, items);
         result = new EquatableArray<Nlri>(items);
+        return true;
+    }
+
+    [ThreadStatic] private static Nlri[]? t_v4Scratch;
+
+    /// <summary>
+    /// IPv4 in one pass: validating and decoding together halves the serial chain of dependent
+    /// length loads (each prefix's position depends on the previous length), then one exact copy.
+    /// </summary>
+    private static bool TryReadV4(ReadOnlySpan<byte> src, bool addPath, out EquatableArray<Nlri> result, out string? error)
+    {
+        result = default;
+        var buf = t_v4Scratch ?? new Nlri[1024];
+        ref byte s = ref MemoryMarshal.GetReference(src);
+        int n = src.Length;
+        int idLen = addPath ? 4 : 0;
+        int i = 0, k = 0;
+        while (i < n)
+        {
+            if (n - i < idLen + 1) { error = $"truncated NLRI entry at offset {i}"; return false; }
+            uint id = addPath ? BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, i))) : 0;
+            int bits = Unsafe.Add(ref s, i + idLen);
+            if (bits > 32) { error = $"prefix length {bits} exceeds 32 at offset {i}"; return false; }
+            int at = i + idLen + 1;
+            int next = at + ((bits + 7) >> 3);
+            if (next > n) { error = $"prefix overruns the NLRI field at offset {i}"; return false; }
+            uint a;
+            if (at + 4 <= n)
+            {
+                // One unaligned load; octets past the prefix fall under the mask.
+                a = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, at)));
+            }
+            else
+            {
+                a = 0;
+                for (int b = at; b < next; b++) a |= (uint)Unsafe.Add(ref s, b) << (24 - 8 * (b - at));
+            }
+            if (k == buf.Length) Array.Resize(ref buf, buf.Length * 2);
+            uint mask = (uint)((ulong)uint.MaxValue << (32 - bits)); // 0 for /0, all ones for /32
+            buf[k++] = new Nlri(a & mask, (byte)bits, id);
+            i = next;
+        }
+        if (buf.Length <= 16384) t_v4Scratch = buf; // keep up to 384 KiB per thread for the next message
+        var items = GC.AllocateUninitializedArray<Nlri>(k);
+        buf.AsSpan(0, k).CopyTo(items);
+        result = new EquatableArray<Nlri>(items);
+        error = null;
         return true;
     }
 
@@ -66,39 +114,6 @@ public static class NlriCodec
         }
         error = null;
         return n;
-    }
-
-    private static void ReadV4(ReadOnlySpan<byte> src, bool addPath, Nlri[] items)
-    {
-        // Count() has validated every length and bound, so this pass reads without checks.
-        ref byte s = ref MemoryMarshal.GetReference(src);
-        ref Nlri d = ref MemoryMarshal.GetArrayDataReference(items);
-        int n = src.Length;
-        int i = 0;
-        for (int k = 0; k < items.Length; k++)
-        {
-            uint id = 0;
-            if (addPath)
-            {
-                id = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, i)));
-                i += 4;
-            }
-            int bits = Unsafe.Add(ref s, i++);
-            uint a;
-            if (i + 4 <= n)
-            {
-                // One unaligned load; octets past the prefix fall under the mask.
-                a = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, i)));
-            }
-            else
-            {
-                a = 0;
-                for (int b = 0, nb = (bits + 7) >> 3; b < nb; b++) a |= (uint)Unsafe.Add(ref s, i + b) << (24 - 8 * b);
-            }
-            uint mask = (uint)((ulong)uint.MaxValue << (32 - bits)); // 0 for /0, all ones for /32
-            Unsafe.Add(ref d, k) = new Nlri(a & mask, (byte)bits, id);
-            i += (bits + 7) >> 3;
-        }
     }
 
     private static void ReadV6(ReadOnlySpan<byte> src, bool addPath, Nlri[] items)
