@@ -36,19 +36,20 @@ public static class NlriCodec
         return true;
     }
 
-    [ThreadStatic] private static Nlri[]? t_v4Scratch;
-
     /// <summary>
     /// IPv4 in one pass: validating and decoding together halves the serial chain of dependent
-    /// length loads (each prefix's position depends on the previous length), then one exact copy.
+    /// length loads (each prefix's position depends on the previous length). The array is sized
+    /// from the field length (an average entry of 4 octets, 8 with path identifiers) and grown if
+    /// that was short; the result views the filled part, so there is no trimming copy.
     /// </summary>
     private static bool TryReadV4(ReadOnlySpan<byte> src, bool addPath, out EquatableArray<Nlri> result, out string? error)
     {
         result = default;
-        var buf = t_v4Scratch ?? new Nlri[1024];
         ref byte s = ref MemoryMarshal.GetReference(src);
         int n = src.Length;
         int idLen = addPath ? 4 : 0;
+        // Every slot up to k is written before it is read, so skip the zeroing (Nlri holds no references).
+        var buf = GC.AllocateUninitializedArray<Nlri>(n / (addPath ? 8 : 4) + 4);
         int i = 0, k = 0;
         while (i < n)
         {
@@ -70,15 +71,17 @@ public static class NlriCodec
                 a = 0;
                 for (int b = at; b < next; b++) a |= (uint)Unsafe.Add(ref s, b) << (24 - 8 * (b - at));
             }
-            if (k == buf.Length) Array.Resize(ref buf, buf.Length * 2);
+            if (k == buf.Length)
+            {
+                var bigger = GC.AllocateUninitializedArray<Nlri>(buf.Length * 2);
+                buf.AsSpan().CopyTo(bigger);
+                buf = bigger;
+            }
             uint mask = (uint)((ulong)uint.MaxValue << (32 - bits)); // 0 for /0, all ones for /32
             buf[k++] = new Nlri(a & mask, (byte)bits, id);
             i = next;
         }
-        if (buf.Length <= 16384) t_v4Scratch = buf; // keep up to 384 KiB per thread for the next message
-        var items = GC.AllocateUninitializedArray<Nlri>(k);
-        buf.AsSpan(0, k).CopyTo(items);
-        result = new EquatableArray<Nlri>(items);
+        result = new EquatableArray<Nlri>(buf, k);
         error = null;
         return true;
     }

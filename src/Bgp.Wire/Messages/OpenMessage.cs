@@ -39,7 +39,7 @@ public sealed record OpenMessage(
 
     public IEnumerable<T> FindAll<T>() where T : Capability
     {
-        foreach (var c in Capabilities.UnsafeArray) if (c is T t) yield return t;
+        foreach (var c in Capabilities.Segment) if (c is T t) yield return t;
     }
 
     public bool Equals(OpenMessage? other) =>

@@ -68,15 +68,15 @@ public sealed record UpdateMessage(
     /// <summary>Every (family, route) this message announces, body NLRI first.</summary>
     public IEnumerable<(AfiSafi Family, Nlri Route)> Announced()
     {
-        foreach (var n in Nlri.UnsafeArray) yield return (AfiSafi.Ipv4Unicast, n);
-        if (MpReach is { } r) foreach (var n in r.Nlri.UnsafeArray) yield return (r.Family, n);
+        foreach (var n in Nlri.Segment) yield return (AfiSafi.Ipv4Unicast, n);
+        if (MpReach is { } r) foreach (var n in r.Nlri.Segment) yield return (r.Family, n);
     }
 
     /// <summary>Every (family, route) this message withdraws, body withdrawn routes first.</summary>
     public IEnumerable<(AfiSafi Family, Nlri Route)> WithdrawnRoutes()
     {
-        foreach (var n in Withdrawn.UnsafeArray) yield return (AfiSafi.Ipv4Unicast, n);
-        if (MpUnreach is { } u) foreach (var n in u.Nlri.UnsafeArray) yield return (u.Family, n);
+        foreach (var n in Withdrawn.Segment) yield return (AfiSafi.Ipv4Unicast, n);
+        if (MpUnreach is { } u) foreach (var n in u.Nlri.Segment) yield return (u.Family, n);
     }
 
     /// <summary>
