@@ -187,7 +187,7 @@ public static class AttributeEncoder
             i += m.NextHop.Address.WriteTo(v[i..]);
             if (m.NextHop.LinkLocal is { } ll) i += ll.WriteTo(v[i..]);
             v[i++] = 0; // Reserved (RFC 4760 §3)
-            i += WriteNlri(v.Slice(i, NlriLength(nlri, ctx.SendAddPath.Contains(m.Family))), nlri, ctx.SendAddPath.Contains(m.Family));
+            i += WriteNlri(v[i..], nlri, ctx.SendAddPath.Contains(m.Family));
         }
         else
         {

@@ -40,6 +40,7 @@ public static class MessageEncoder
     /// </summary>
     public static int Write(Span<byte> dst, BgpMessage m, CodecContext ctx)
     {
+        if (m is UpdateMessage update) return WriteUpdate(dst, update, ctx);
         int len = EncodedLength(m, ctx);
         int max = m is OpenMessage or KeepaliveMessage ? BgpLimits.MaxMessageLength : ctx.MaxMessageLength;
         if (len > max)
@@ -64,9 +65,6 @@ public static class MessageEncoder
                 body[3] = (byte)r.Safi;
                 r.OrfData.AsSpan().CopyTo(body[4..]);
                 break;
-            case UpdateMessage u:
-                WriteUpdateBody(body, u, ctx);
-                break;
         }
         return len;
     }
@@ -79,16 +77,25 @@ public static class MessageEncoder
                  + AttributeEncoder.NlriLength(u.Nlri.AsSpan(), ap);
     }
 
-    private static void WriteUpdateBody(Span<byte> body, UpdateMessage u, CodecContext ctx)
+    /// <summary>
+    /// One pass: the body is written first and the three length fields patched afterwards, so the
+    /// NLRI is walked once. The size limit is checked once the length is known.
+    /// </summary>
+    private static int WriteUpdate(Span<byte> dst, UpdateMessage u, CodecContext ctx)
     {
         bool ap = ctx.SendAddPath.Contains(AfiSafi.Ipv4Unicast);
-        int wdLen = AttributeEncoder.NlriLength(u.Withdrawn.AsSpan(), ap);
-        int wd = AttributeEncoder.WriteNlri(body.Slice(2, wdLen), u.Withdrawn.AsSpan(), ap);
+        var body = dst[BgpLimits.HeaderLength..];
+        int wd = AttributeEncoder.WriteNlri(body[2..], u.Withdrawn.AsSpan(), ap);
         BinaryPrimitives.WriteUInt16BigEndian(body, (ushort)wd);
         int i = 2 + wd;
         int attrs = AttributeEncoder.Write(body[(i + 2)..], u.Attributes.AsSpan(), ctx);
         BinaryPrimitives.WriteUInt16BigEndian(body[i..], (ushort)attrs);
         i += 2 + attrs;
-        AttributeEncoder.WriteNlri(body[i..], u.Nlri.AsSpan(), ap); // body ends where the NLRI ends
+        i += AttributeEncoder.WriteNlri(body[i..], u.Nlri.AsSpan(), ap);
+        int len = BgpLimits.HeaderLength + i;
+        if (len > ctx.MaxMessageLength)
+            throw new InvalidOperationException($"UPDATE of {len} octets exceeds the {ctx.MaxMessageLength}-octet limit of this session");
+        MessageHeader.Write(dst, len, MessageType.Update);
+        return len;
     }
 }

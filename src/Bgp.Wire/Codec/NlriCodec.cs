@@ -142,16 +142,15 @@ public static class NlriCodec
     public static int EncodedLength(in Nlri n, bool addPath) => (addPath ? 5 : 1) + n.WireBytes;
 
     /// <summary>
-    /// Writes a run of entries into <paramref name="dst"/> and returns the octets written. Pass a
-    /// span exactly as long as the entries need: the IPv4 fast path stores four octets at a time
-    /// and may scribble up to three octets past the last entry when <paramref name="dst"/> is longer.
+    /// Writes a run of entries into <paramref name="dst"/> and returns the octets written; nothing
+    /// past the last entry is touched. Throws when <paramref name="dst"/> is too short.
     /// </summary>
     public static int WriteAll(Span<byte> dst, ReadOnlySpan<Nlri> nlri, bool addPath)
     {
-        if (addPath || nlri.IsEmpty || nlri[0].Prefix.IsV6)
+        if (addPath)
         {
             int j = 0;
-            foreach (ref readonly var x in nlri) j += Write(dst[j..], x, addPath);
+            foreach (ref readonly var x in nlri) j += Write(dst[j..], x, true);
             return j;
         }
         ref byte d = ref MemoryMarshal.GetReference(dst);
@@ -159,19 +158,34 @@ public static class NlriCodec
         int i = 0;
         foreach (ref readonly var x in nlri)
         {
-            if (x.IsV6 || i + 5 > end)
+            if (x.IsV6)
             {
-                i += Write(dst[i..], x, false); // exact, bounds-checked (IPv6, or the tail)
+                i += Write(dst[i..], x, false);
                 continue;
             }
+            int nb = x.WireBytes;
+            if (i + 1 + nb > end) ThrowTooShort();
             Unsafe.Add(ref d, i) = x.PrefixLength;
-            // A 4-octet store; any octets past the prefix are overwritten by the next entry, and the
-            // i + 5 <= end check keeps the store inside dst.
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, i + 1), BinaryPrimitives.ReverseEndianness(x.V4Bits));
-            i += 1 + x.WireBytes;
+            uint a = x.V4Bits;
+            ref byte o = ref Unsafe.Add(ref d, i + 1);
+            // Exact stores: the octets after the prefix belong to whatever follows.
+            switch (nb)
+            {
+                case 1: o = (byte)(a >> 24); break;
+                case 2: Unsafe.WriteUnaligned(ref o, BinaryPrimitives.ReverseEndianness((ushort)(a >> 16))); break;
+                case 3:
+                    Unsafe.WriteUnaligned(ref o, BinaryPrimitives.ReverseEndianness((ushort)(a >> 16)));
+                    Unsafe.Add(ref o, 2) = (byte)(a >> 8);
+                    break;
+                case 4: Unsafe.WriteUnaligned(ref o, BinaryPrimitives.ReverseEndianness(a)); break;
+            }
+            i += 1 + nb;
         }
         return i;
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowTooShort() => throw new ArgumentException("destination is too short for the NLRI");
 
     /// <summary>Writes one entry and returns the octets written.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
