@@ -54,6 +54,21 @@ public static class UpdateDecoder
         return msg;
     }
 
+    /// <summary>
+    /// Decodes a path attribute list on its own (the Path Attributes field of an UPDATE, or the
+    /// attributes of an MRT RIB entry), with the same RFC 7606 handling of each attribute,
+    /// duplicates and AS4_* folding. The missing-mandatory check needs the NLRI and is left to the
+    /// caller. Returns null when the list calls for a session reset.
+    /// </summary>
+    public static EquatableArray<PathAttribute>? DecodeAttributes(ReadOnlySpan<byte> attributes, CodecContext ctx, out WireErrors? errors)
+    {
+        errors = null;
+        Span<ulong> seen = stackalloc ulong[4];
+        seen.Clear();
+        var result = DecodeAttributes(attributes, ctx, seen, ref errors, out bool fatal);
+        return fatal ? null : (EquatableArray<PathAttribute>?)result;
+    }
+
     /// <param name="seen">256 bits, one per type code present on the wire (malformed or not).</param>
     private static EquatableArray<PathAttribute> DecodeAttributes(ReadOnlySpan<byte> field, CodecContext ctx, Span<ulong> seen, ref WireErrors? errors, out bool fatal)
     {

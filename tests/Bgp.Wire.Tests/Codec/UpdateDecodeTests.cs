@@ -86,6 +86,17 @@ public class UpdateDecodeTests
         Assert.That(u.MpReach.RawNlri.ToArray(), Is.EqualTo(new byte[] { 5, 1, 24, 10, 0, 0 }));
     }
 
+    [Test]
+    public void An_attribute_list_decodes_on_its_own_with_the_same_error_handling()
+    {
+        var list = UpdateDecoder.DecodeAttributes(Concat(OriginIgp, AsPath65001, NextHop1, Attr(0x40, 6, 1)), CodecContext.Default, out var errors);
+        Assert.That(list!.Value.Select(a => a.Type), Is.EqualTo(new[] { AttrType.Origin, AttrType.AsPath, AttrType.NextHop }));
+        Assert.That(errors!.Strongest, Is.EqualTo(ErrorAction.AttributeDiscard));
+        var mp = Attr(0x80, 14, 0, 2);
+        Assert.That(UpdateDecoder.DecodeAttributes(Concat(mp, OriginIgp), CodecContext.Default, out errors), Is.Null);
+        Assert.That(errors!.Strongest, Is.EqualTo(ErrorAction.SessionReset));
+    }
+
     // --- RFC 7606 classification -------------------------------------------------------------
 
     [Test]
