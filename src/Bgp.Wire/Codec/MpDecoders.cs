@@ -36,7 +36,10 @@ internal static class MpDecoders
         var nlri = v[(4 + nhLen + 1)..]; // the octet before is Reserved (RFC 4760 §3; formerly the SNPA count)
 
         if (!family.IsPrefixFamily)
+        {
+            c.Family = null; // the slot names a family only for an error
             return new MpReachAttribute(family, default, default, nh.ToArray(), nlri.ToArray());
+        }
 
         bool v6 = family.Afi == Afi.Ipv6;
         NextHop nextHop;
@@ -61,6 +64,7 @@ internal static class MpDecoders
             c.Error = "NLRI: " + err;
             return null;
         }
+        c.Family = null; // the slot names a family only for an error
         return new MpReachAttribute(family, nextHop, routes);
     }
 
@@ -76,12 +80,16 @@ internal static class MpDecoders
         c.Family = family;
         var nlri = v[3..];
         if (!family.IsPrefixFamily)
+        {
+            c.Family = null; // the slot names a family only for an error
             return new MpUnreachAttribute(family, default, nlri.ToArray());
+        }
         if (!NlriCodec.TryRead(nlri, family.Afi == Afi.Ipv6, c.Codec.ReceiveAddPath.Contains(family), out var routes, out var err))
         {
             c.Error = "withdrawn routes: " + err;
             return null;
         }
+        c.Family = null; // the slot names a family only for an error
         return new MpUnreachAttribute(family, routes);
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Bgp.Wire;
 
@@ -8,6 +9,16 @@ namespace Bgp.Wire;
 /// </summary>
 public static class UpdateDecoder
 {
+    /// <summary>
+    /// 256 bits, one per attribute type code: a plain local, not a stackalloc (which costs a
+    /// frame probe and a separate clear on every call).
+    /// </summary>
+    [System.Runtime.CompilerServices.InlineArray(4)]
+    private struct TypeCodeSet
+    {
+        private ulong _first;
+    }
+
     /// <summary>Room for a typical UPDATE's attributes on the stack; more spill to a heap array.</summary>
     [System.Runtime.CompilerServices.InlineArray(16)]
     private struct AttrBuffer
@@ -44,8 +55,8 @@ public static class UpdateDecoder
         if (!NlriCodec.TryRead(nlriField, false, ctx.ReceiveAddPath.Contains(AfiSafi.Ipv4Unicast), out var nlri, out var nerr))
             return Reset(ref errors, UpdateErrorSubcode.InvalidNetworkField, "NLRI: " + nerr);
 
-        Span<ulong> seen = stackalloc ulong[4];
-        seen.Clear();
+        var seenBits = new TypeCodeSet();
+        Span<ulong> seen = seenBits;
         var attributes = DecodeAttributes(attrField, ctx, seen, ref errors, out bool fatal);
         if (fatal) return null;
 
@@ -63,8 +74,8 @@ public static class UpdateDecoder
     public static EquatableArray<PathAttribute>? DecodeAttributes(ReadOnlySpan<byte> attributes, CodecContext ctx, out WireErrors? errors)
     {
         errors = null;
-        Span<ulong> seen = stackalloc ulong[4];
-        seen.Clear();
+        var seenBits = new TypeCodeSet();
+        Span<ulong> seen = seenBits;
         var result = DecodeAttributes(attributes, ctx, seen, ref errors, out bool fatal);
         return fatal ? null : (EquatableArray<PathAttribute>?)result;
     }
@@ -88,9 +99,7 @@ public static class UpdateDecoder
             // Attribute header: flags(1) type(1) length(1, or 2 with Extended Length).
             if (field.Length - i < 3 || ((field[i] & (byte)AttrFlags.ExtendedLength) != 0 && field.Length - i < 4))
             {
-                // RFC 7606 §4: the attribute list cannot be walked further; withdraw what the message carried.
-                Add(ref errors, new WireError(ErrorAction.TreatAsWithdraw, NotificationCode.UpdateMessageError,
-                    (byte)UpdateErrorSubcode.MalformedAttributeList, $"truncated attribute header at offset {i}"));
+                TruncatedHeader(ref errors, i);
                 break;
             }
             byte flags = field[i];
@@ -100,15 +109,7 @@ public static class UpdateDecoder
             int hdr = ext ? 4 : 3;
             if (i + hdr + len > field.Length)
             {
-                var d = AttributeTable.ByCode[code];
-                // RFC 7606 §4 / §3(j)-(k): MP_* that cannot be read hide NLRI, which only a reset can clear.
-                var action = code is (byte)AttrType.MpReachNlri or (byte)AttrType.MpUnreachNlri
-                    ? ErrorAction.SessionReset : ErrorAction.TreatAsWithdraw;
-                Add(ref errors, new WireError(action, NotificationCode.UpdateMessageError,
-                    (byte)UpdateErrorSubcode.AttributeLengthError,
-                    $"{AttributeTable.NameOf(code)} length {len} overruns the attribute list",
-                    field[i..].ToArray(), (AttrType)code));
-                if (action == ErrorAction.SessionReset) { fatal = true; return default; }
+                if (Overrun(ref errors, field[i..], code, len)) { fatal = true; return default; }
                 break;
             }
             // Extended Length is remembered only where the sender chose it needlessly (len <= 255);
@@ -123,17 +124,7 @@ public static class UpdateDecoder
             ulong bit = 1UL << (code & 63);
             if ((word & bit) != 0)
             {
-                if (code is (byte)AttrType.MpReachNlri or (byte)AttrType.MpUnreachNlri)
-                {
-                    Add(ref errors, new WireError(ErrorAction.SessionReset, NotificationCode.UpdateMessageError,
-                        (byte)UpdateErrorSubcode.MalformedAttributeList, $"{AttributeTable.NameOf(code)} appears more than once",
-                        default, (AttrType)code));
-                    fatal = true;
-                    return default;
-                }
-                Add(ref errors, new WireError(ErrorAction.AttributeDiscard, NotificationCode.UpdateMessageError,
-                    (byte)UpdateErrorSubcode.MalformedAttributeList, $"repeated {AttributeTable.NameOf(code)} discarded",
-                    default, (AttrType)code));
+                if (Repeated(ref errors, code)) { fatal = true; return default; }
                 continue;
             }
             word |= bit;
@@ -143,10 +134,7 @@ public static class UpdateDecoder
             {
                 if ((flags & (byte)AttrFlags.Optional) == 0)
                 {
-                    // RFC 4271 §6.3: an unrecognised well-known attribute; Data is the attribute.
-                    Add(ref errors, new WireError(ErrorAction.SessionReset, NotificationCode.UpdateMessageError,
-                        (byte)UpdateErrorSubcode.UnrecognizedWellKnownAttribute, $"unrecognised well-known attribute {code}",
-                        whole.ToArray(), (AttrType)code));
+                    UnrecognizedWellKnown(ref errors, whole, code);
                     fatal = true;
                     return default;
                 }
@@ -158,28 +146,14 @@ public static class UpdateDecoder
             const byte otMask = (byte)(AttrFlags.Optional | AttrFlags.Transitive);
             if ((flags & otMask) != (byte)desc.Flags)
             {
-                // RFC 4760 §7: AFI/SAFI disable must name the family; without one to read, reset.
-                var flagsAction = desc.OnMalformed;
-                AfiSafi? flagsFamily = null;
-                if (flagsAction == ErrorAction.AfiSafiDisable)
-                {
-                    if (value.Length >= 3) flagsFamily = new AfiSafi((Afi)BinaryPrimitives.ReadUInt16BigEndian(value), (Safi)value[2]);
-                    else flagsAction = ErrorAction.SessionReset;
-                }
-                Malformed(ref errors, desc, flagsAction, $"flags 0x{flags:x2} conflict with the type's", whole, flagsFamily, UpdateErrorSubcode.AttributeFlagsError);
-                if (flagsAction == ErrorAction.SessionReset) { fatal = true; return default; }
+                if (FlagsConflict(ref errors, desc, flags, value, whole)) { fatal = true; return default; }
                 continue;
             }
 
-            actx.Error = null;
-            actx.ActionOverride = null;
-            actx.Family = null;
             var attr = desc.Decode(value, ref actx);
             if (attr is null)
             {
-                var action = actx.ActionOverride ?? desc.OnMalformed;
-                Malformed(ref errors, desc, action, actx.Error ?? "malformed", whole, actx.Family, desc.Subcode);
-                if (action == ErrorAction.SessionReset) { fatal = true; return default; }
+                if (DecodeFailed(ref errors, desc, ref actx, whole)) { fatal = true; return default; }
                 continue;
             }
 
@@ -289,6 +263,85 @@ public static class UpdateDecoder
             Add(ref errors, new WireError(ErrorAction.TreatAsWithdraw, NotificationCode.UpdateMessageError,
                 (byte)UpdateErrorSubcode.MissingWellKnownAttribute, $"missing well-known attribute {t}",
                 new EquatableArray<byte>([(byte)t]), t));
+    }
+
+    // --- Cold paths, out of line so the attribute loop stays small ------------------------------
+
+    /// <summary>RFC 7606 §4: the attribute list cannot be walked further; withdraw what the message carried.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void TruncatedHeader(ref WireErrors? errors, int offset) =>
+        Add(ref errors, new WireError(ErrorAction.TreatAsWithdraw, NotificationCode.UpdateMessageError,
+            (byte)UpdateErrorSubcode.MalformedAttributeList, $"truncated attribute header at offset {offset}"));
+
+    /// <summary>
+    /// An attribute overrunning the list: treat-as-withdraw (RFC 7606 §4), except MP_* whose hidden
+    /// NLRI only a reset can clear (§3(j)-(k)). Returns true for a reset.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool Overrun(ref WireErrors? errors, ReadOnlySpan<byte> rest, byte code, int len)
+    {
+        var action = code is (byte)AttrType.MpReachNlri or (byte)AttrType.MpUnreachNlri
+            ? ErrorAction.SessionReset : ErrorAction.TreatAsWithdraw;
+        Add(ref errors, new WireError(action, NotificationCode.UpdateMessageError,
+            (byte)UpdateErrorSubcode.AttributeLengthError,
+            $"{AttributeTable.NameOf(code)} length {len} overruns the attribute list",
+            rest.ToArray(), (AttrType)code));
+        return action == ErrorAction.SessionReset;
+    }
+
+    /// <summary>RFC 7606 §3(g): a repeated MP_* is a reset (returns true); any other repeat is dropped.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool Repeated(ref WireErrors? errors, byte code)
+    {
+        if (code is (byte)AttrType.MpReachNlri or (byte)AttrType.MpUnreachNlri)
+        {
+            Add(ref errors, new WireError(ErrorAction.SessionReset, NotificationCode.UpdateMessageError,
+                (byte)UpdateErrorSubcode.MalformedAttributeList, $"{AttributeTable.NameOf(code)} appears more than once",
+                default, (AttrType)code));
+            return true;
+        }
+        Add(ref errors, new WireError(ErrorAction.AttributeDiscard, NotificationCode.UpdateMessageError,
+            (byte)UpdateErrorSubcode.MalformedAttributeList, $"repeated {AttributeTable.NameOf(code)} discarded",
+            default, (AttrType)code));
+        return false;
+    }
+
+    /// <summary>RFC 4271 §6.3: an unrecognised well-known attribute; Data is the attribute.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void UnrecognizedWellKnown(ref WireErrors? errors, ReadOnlySpan<byte> whole, byte code) =>
+        Add(ref errors, new WireError(ErrorAction.SessionReset, NotificationCode.UpdateMessageError,
+            (byte)UpdateErrorSubcode.UnrecognizedWellKnownAttribute, $"unrecognised well-known attribute {code}",
+            whole.ToArray(), (AttrType)code));
+
+    /// <summary>
+    /// RFC 7606 §3(c): conflicting Optional/Transitive bits make the attribute malformed. AFI/SAFI
+    /// disable must name the family (RFC 4760 §7); without one to read, reset. Returns true for a reset.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool FlagsConflict(ref WireErrors? errors, AttrDescriptor desc, byte flags, ReadOnlySpan<byte> value, ReadOnlySpan<byte> whole)
+    {
+        var action = desc.OnMalformed;
+        AfiSafi? family = null;
+        if (action == ErrorAction.AfiSafiDisable)
+        {
+            if (value.Length >= 3) family = new AfiSafi((Afi)BinaryPrimitives.ReadUInt16BigEndian(value), (Safi)value[2]);
+            else action = ErrorAction.SessionReset;
+        }
+        Malformed(ref errors, desc, action, $"flags 0x{flags:x2} conflict with the type's", whole, family, UpdateErrorSubcode.AttributeFlagsError);
+        return action == ErrorAction.SessionReset;
+    }
+
+    /// <summary>A decoder found its value malformed: apply the table's (or the decoder's) reaction. Returns true for a reset.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool DecodeFailed(ref WireErrors? errors, AttrDescriptor desc, ref AttrDecodeContext actx, ReadOnlySpan<byte> whole)
+    {
+        var action = actx.ActionOverride ?? desc.OnMalformed;
+        Malformed(ref errors, desc, action, actx.Error ?? "malformed", whole, actx.Family, desc.Subcode);
+        // Reset the slots for the next decoder.
+        actx.Error = null;
+        actx.ActionOverride = null;
+        actx.Family = null;
+        return action == ErrorAction.SessionReset;
     }
 
     private static void Malformed(ref WireErrors? errors, AttrDescriptor d, ErrorAction action, string reason,
