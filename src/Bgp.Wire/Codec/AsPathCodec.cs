@@ -19,6 +19,19 @@ public static class AsPathCodec
         error = null;
         if (v.IsEmpty) return true;
 
+        // The common case, one well-formed segment filling the attribute: a single pass.
+        if (v.Length >= 2 && v[0] is >= 1 and <= 4 && v[1] != 0 && 2 + v[1] * asSize == v.Length)
+        {
+            var one = new uint[v[1]];
+            var src = v[2..];
+            if (asSize == 4)
+                for (int k = 0; k < one.Length; k++) one[k] = BinaryPrimitives.ReadUInt32BigEndian(src[(k * 4)..]);
+            else
+                for (int k = 0; k < one.Length; k++) one[k] = BinaryPrimitives.ReadUInt16BigEndian(src[(k * 2)..]);
+            path = new AsPath(new EquatableArray<AsPathSegment>([new AsPathSegment((AsPathSegmentType)v[0], one)]));
+            return true;
+        }
+
         int segments = 0;
         for (int i = 0; i < v.Length;)
         {

@@ -47,10 +47,10 @@ internal static class AttributeTable
         Add(AttrType.NextHop, "NEXT_HOP", WK, Withdraw, UpdateErrorSubcode.InvalidNextHopAttribute, DecodeNextHop);
         // RFC 7606 §7.4
         Add(AttrType.MultiExitDisc, "MULTI_EXIT_DISC", ON, Withdraw, UpdateErrorSubcode.AttributeLengthError,
-            (v, ref c) => Fixed4(v, ref c) is { } x ? new MedAttribute(x) : null);
+            (v, ref c) => Fixed4(v, ref c) is { } x ? ScalarAttributeCache.Med(x) : null);
         // RFC 7606 §7.5
         Add(AttrType.LocalPref, "LOCAL_PREF", WK, Withdraw, UpdateErrorSubcode.AttributeLengthError,
-            (v, ref c) => Fixed4(v, ref c) is { } x ? new LocalPrefAttribute(x) : null);
+            (v, ref c) => Fixed4(v, ref c) is { } x ? ScalarAttributeCache.LocalPref(x) : null);
         // RFC 7606 §7.6
         Add(AttrType.AtomicAggregate, "ATOMIC_AGGREGATE", WK, Discard, UpdateErrorSubcode.AttributeLengthError, DecodeAtomicAggregate);
         // RFC 7606 §7.7
@@ -117,7 +117,7 @@ internal static class AttributeTable
         AsPathCodec.TryRead(v, c.Codec.FourOctetAs ? 4 : 2, out var path, out c.Error) ? new AsPathAttribute(path) : null;
 
     private static PathAttribute? DecodeNextHop(ReadOnlySpan<byte> v, ref AttrDecodeContext c) =>
-        v.Length == 4 ? new NextHopAttribute(IpAddr.ReadV4(v)) : Fail(ref c, $"length {v.Length}, expected 4");
+        v.Length == 4 ? ScalarAttributeCache.NextHop(BinaryPrimitives.ReadUInt32BigEndian(v)) : Fail(ref c, $"length {v.Length}, expected 4");
 
     private static PathAttribute? DecodeAtomicAggregate(ReadOnlySpan<byte> v, ref AttrDecodeContext c) =>
         v.Length == 0 ? AtomicAggregateAttribute.Instance : Fail(ref c, $"length {v.Length}, expected 0");

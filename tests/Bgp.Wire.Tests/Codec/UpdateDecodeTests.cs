@@ -97,6 +97,14 @@ public class UpdateDecodeTests
         Assert.That(errors!.Strongest, Is.EqualTo(ErrorAction.SessionReset));
     }
 
+    [Test]
+    public void Repeated_scalar_attributes_share_one_instance_and_every_value_comes_back_right()
+    {
+        MedAttribute Med(uint v) => UpdateDecoder.DecodeAttributes(Attr(0x80, 4, (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v), CodecContext.Default, out _)!.Value.Single() as MedAttribute ?? throw new AssertionException("no MED");
+        Assert.That(Med(100), Is.SameAs(Med(100)));
+        for (uint v = 0; v < 5000; v += 7) Assert.That(Med(v).Value, Is.EqualTo(v)); // many values per cache slot
+    }
+
     // --- RFC 7606 classification -------------------------------------------------------------
 
     [Test]
