@@ -31,9 +31,10 @@ public static class UpdatePacker
 
         if (body)
         {
-            // Attributes in type order with NEXT_HOP (3) slotted in.
-            var nh = new NextHopAttribute(nextHop.Address);
-            int attrLen = AttributeEncoder.EncodedLength(attributes, ctx) + 3 + 4;
+            // Attributes in type order with NEXT_HOP (3) slotted in, written in one call so that a
+            // 2-octet session's AS4_PATH / AS4_AGGREGATOR are added exactly once.
+            var withNextHop = WithInOrder(attributes, new NextHopAttribute(nextHop.Address));
+            int attrLen = AttributeEncoder.EncodedLength(withNextHop, ctx);
             int room = max - BgpLimits.HeaderLength - 4 - attrLen;
             if (room < 5 + 16) throw new ArgumentException("attributes leave no room for NLRI", nameof(attributes));
             while (!routes.IsEmpty)
@@ -46,7 +47,7 @@ public static class UpdatePacker
                 b[0] = 0; b[1] = 0; // no withdrawn routes
                 BinaryPrimitives.WriteUInt16BigEndian(b[2..], (ushort)attrLen);
                 int i = 4;
-                i += WriteWithExtra(b[i..], attributes, nh, ctx);
+                i += AttributeEncoder.Write(b[i..], withNextHop, ctx);
                 AttributeEncoder.WriteNlri(b.Slice(i, nlriLen), routes[..take], addPath);
                 output.Advance(len);
                 routes = routes[take..];
@@ -146,14 +147,15 @@ public static class UpdatePacker
         return n;
     }
 
-    /// <summary>Writes the attributes with one extra attribute placed in type-code order.</summary>
-    private static int WriteWithExtra(Span<byte> dst, ReadOnlySpan<PathAttribute> attrs, PathAttribute extra, CodecContext ctx)
+    /// <summary>The attributes with one more placed in type-code order.</summary>
+    private static PathAttribute[] WithInOrder(ReadOnlySpan<PathAttribute> attrs, PathAttribute extra)
     {
         int split = 0;
         while (split < attrs.Length && attrs[split].Type < extra.Type) split++;
-        int i = AttributeEncoder.Write(dst, attrs[..split], ctx.FourOctetAs ? ctx : ctx);
-        i += AttributeEncoder.WriteOne(dst[i..], extra, ctx);
-        i += AttributeEncoder.Write(dst[i..], attrs[split..], ctx);
-        return i;
+        var all = new PathAttribute[attrs.Length + 1];
+        attrs[..split].CopyTo(all);
+        all[split] = extra;
+        attrs[split..].CopyTo(all.AsSpan(split + 1));
+        return all;
     }
 }

@@ -40,6 +40,37 @@ public class PackerTests
     }
 
     [Test]
+    public void A_two_octet_session_gets_one_as4_path_and_the_full_path_back_RFC6793()
+    {
+        var path = new AsPathAttribute(AsPath.FromSequence(65001, 4200000000, 65002));
+        var agg = new AggregatorAttribute(4200000001, IpAddr.Parse("192.0.2.9"));
+        var w = new ArrayBufferWriter<byte>();
+        UpdatePacker.Announce(w, AfiSafi.Ipv4Unicast, new NextHop(IpAddr.Parse("192.0.2.1")),
+            [OriginAttribute.Igp, path, new MedAttribute(5), agg], V4Routes(3), CodecContext.TwoOctetAs);
+        var m = Split(w, CodecContext.TwoOctetAs).Single();
+        Assert.That(m.AsPath, Is.EqualTo(path.Path));
+        Assert.That(m.Get<AggregatorAttribute>(), Is.EqualTo(agg));
+        Assert.That(m.Attributes.Select(a => (int)a.Type), Is.Ordered);
+        Assert.That(WireTypeCodes(w.WrittenSpan.ToArray()), Is.EqualTo(new[] { 1, 2, 3, 4, 7, 17, 18 }), "type codes on the wire, AS4_* once and in order");
+    }
+
+    /// <summary>The attribute type codes of a single IPv4 UPDATE as they appear on the wire.</summary>
+    private static List<int> WireTypeCodes(byte[] m)
+    {
+        int wd = (m[19] << 8) | m[20];
+        int at = 21 + wd + 2, end = at + ((m[21 + wd] << 8) | m[22 + wd]);
+        var codes = new List<int>();
+        while (at < end)
+        {
+            bool ext = (m[at] & 0x10) != 0;
+            int len = ext ? (m[at + 2] << 8) | m[at + 3] : m[at + 2];
+            codes.Add(m[at + 1]);
+            at += (ext ? 4 : 3) + len;
+        }
+        return codes;
+    }
+
+    [Test]
     public void Extended_messages_carry_all_routes_in_one_update_RFC8654()
     {
         var ctx = CodecContext.Default with { ExtendedMessages = true };
