@@ -168,7 +168,8 @@ public static class OpenCodec
 /// <summary>Per-capability value encodings (RFC 5492 §4 and each capability's RFC).</summary>
 public static class CapabilityCodec
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: false);
+    // Lenient: invalid octets in a peer's hostname or version string become U+FFFD rather than failing the OPEN.
+    private static readonly UTF8Encoding LenientUtf8 = new(false, throwOnInvalidBytes: false);
 
     /// <summary>Reads one capability value. A known code with a malformed value is an error.</summary>
     public static Capability? Read(byte code, ReadOnlySpan<byte> v, out string? error)
@@ -237,12 +238,12 @@ public static class CapabilityCodec
                 int hl = v[0];
                 int dl = v[1 + hl];
                 if (2 + hl + dl != v.Length) break;
-                return new FqdnCapability(StrictUtf8.GetString(v.Slice(1, hl)), StrictUtf8.GetString(v.Slice(2 + hl, dl)));
+                return new FqdnCapability(LenientUtf8.GetString(v.Slice(1, hl)), LenientUtf8.GetString(v.Slice(2 + hl, dl)));
             }
             case CapabilityCode.SoftwareVersion:
             {
                 if (v.Length < 1 || 1 + v[0] != v.Length) break;
-                return new SoftwareVersionCapability(StrictUtf8.GetString(v.Slice(1, v[0])));
+                return new SoftwareVersionCapability(LenientUtf8.GetString(v.Slice(1, v[0])));
             }
             case CapabilityCode.Multiprotocol or CapabilityCode.RouteRefresh or CapabilityCode.ExtendedMessage
                 or CapabilityCode.EnhancedRouteRefresh or CapabilityCode.BgpRole or CapabilityCode.FourOctetAs

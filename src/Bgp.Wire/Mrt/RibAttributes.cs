@@ -17,7 +17,7 @@ namespace Bgp.Wire.Mrt;
 /// +---------------------------------+
 /// </code>
 /// On decode the abbreviated form is expanded with the record's family and handed to
-/// <see cref="UpdateDecoder"/>; it comes out as an <see cref="MpReachAttribute"/> without NLRI,
+/// <see cref="UpdateDecoder.DecodeAttributes"/>; it comes out as an <see cref="MpReachAttribute"/> without NLRI,
 /// which the encoder writes abbreviated again. A full-form MP_REACH_NLRI (some writers use it) is
 /// recognised because its length is not one more than its first octet.
 /// </summary>
@@ -30,27 +30,14 @@ internal static class RibAttributes
     {
         errors = default;
         if (attrs.IsEmpty) return default;
-        // Room for the UPDATE framing (4) and one expanded MP_REACH_NLRI (4 more, 1 more for the longer header).
+        // Room for one expanded MP_REACH_NLRI (4 more octets, 1 more for the longer header).
         var buffer = ArrayPool<byte>.Shared.Rent(attrs.Length + 16);
         try
         {
-            var body = buffer.AsSpan();
-            body[0] = 0;
-            body[1] = 0;
-            int len = Expand(attrs, body[4..], family);
-            if (len > ushort.MaxValue)
-            {
-                errors = new WireError[]
-                {
-                    new(ErrorAction.TreatAsWithdraw, NotificationCode.UpdateMessageError,
-                        (byte)UpdateErrorSubcode.MalformedAttributeList, $"attribute block of {len} octets is too long"),
-                };
-                return default;
-            }
-            BinaryPrimitives.WriteUInt16BigEndian(body[2..], (ushort)len);
-            var update = UpdateDecoder.Decode(body[..(4 + len)], ctx, out var wireErrors);
+            int len = Expand(attrs, buffer, family);
+            var decoded = UpdateDecoder.DecodeAttributes(buffer.AsSpan(0, len), ctx, out var wireErrors);
             if (wireErrors is { Any: true }) errors = wireErrors.All.ToArray();
-            return update?.Attributes ?? default;
+            return decoded ?? default;
         }
         finally
         {
