@@ -4,9 +4,8 @@ using System.Reflection;
 namespace Bgp.Host;
 
 /// <summary>
-/// bgpactorsd, the daemon. Sessions and the RIB arrive with later issues; today it checks
-/// configuration files (<c>--check</c>), compares two of them (<c>--diff</c>) and reports its version.
-/// Anything else says honestly that it cannot run sessions yet.
+/// bgpactorsd, the daemon: <c>bgpactorsd CONFIG</c> runs BGP sessions per the file; <c>--check</c>
+/// validates a file, <c>--diff</c> compares two, <c>--version</c> reports the version.
 /// </summary>
 public static class Program
 {
@@ -32,6 +31,11 @@ public static class Program
         };
         var json = new Option<bool>("--json") { Description = "With --check or --diff: machine-readable JSON on stdout" };
         var version = new Option<bool>("--version") { Description = "Print the version" };
+        var configFile = new Argument<string?>("CONFIG")
+        {
+            Description = "Run the daemon with this configuration file",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
 
         var root = new RootCommand("bgpactorsd: the BgpActors BGP daemon");
         foreach (var builtIn in root.Options.OfType<VersionOption>().ToList()) root.Options.Remove(builtIn);
@@ -39,6 +43,7 @@ public static class Program
         root.Options.Add(diff);
         root.Options.Add(json);
         root.Options.Add(version);
+        root.Arguments.Add(configFile);
         root.SetAction(parsed =>
         {
             string? checkFile = parsed.GetValue(check);
@@ -56,8 +61,9 @@ public static class Program
                 stdout.WriteLine($"bgpactorsd {Version}");
                 return 0;
             }
-            stderr.WriteLine($"bgpactorsd {Version}: the daemon cannot run sessions yet; this build provides the BGP wire codec, "
-                + "`bgpactorsctl mrt dump`, and configuration checking (`bgpactorsd --check FILE`, `bgpactorsd --diff NEW CURRENT`).");
+            if (parsed.GetValue(configFile) is string path)
+                return new Daemon(path, stderr).RunAsync().GetAwaiter().GetResult();
+            stderr.WriteLine("bgpactorsd: give a configuration file to run (bgpactorsd CONFIG), or --check FILE, --diff NEW CURRENT, --version");
             return ExitError;
         });
 
@@ -71,6 +77,6 @@ public static class Program
         return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 
-    private static string Version =>
+    internal static string Version =>
         typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 }

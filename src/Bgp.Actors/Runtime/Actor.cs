@@ -17,14 +17,18 @@ public abstract class Actor<T>
 
     internal void Attach(ActorContext<T> context) => _context = context;
 
+    internal ValueTask StartHook() => OnStartAsync();
+    internal ValueTask ReceiveHook(T message) => OnReceiveAsync(message);
+    internal ValueTask StopHook() => OnStopAsync();
+
     /// <summary>Runs before the first message (and after every restart, on the new instance).</summary>
-    protected internal virtual ValueTask OnStartAsync() => ValueTask.CompletedTask;
+    protected virtual ValueTask OnStartAsync() => ValueTask.CompletedTask;
 
     /// <summary>Handles one message.</summary>
-    protected internal abstract ValueTask OnReceiveAsync(T message);
+    protected abstract ValueTask OnReceiveAsync(T message);
 
     /// <summary>Runs when the instance is discarded: on stop and before a restart replaces it.</summary>
-    protected internal virtual ValueTask OnStopAsync() => ValueTask.CompletedTask;
+    protected virtual ValueTask OnStopAsync() => ValueTask.CompletedTask;
 }
 
 /// <summary>Spawn-time settings of one actor.</summary>

@@ -150,7 +150,7 @@ internal sealed class ActorCell<T> : ActorRef<T>, IActorCell
                 }
                 try
                 {
-                    await _actor!.OnReceiveAsync(envelope.Message).ConfigureAwait(false);
+                    await _actor!.ReceiveHook(envelope.Message).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
@@ -184,7 +184,7 @@ internal sealed class ActorCell<T> : ActorRef<T>, IActorCell
                 _timers = new TimerScheduler<T>(this);
                 _actor = _factory();
                 _actor.Attach(new ActorContext<T>(this, _timers));
-                await _actor.OnStartAsync().ConfigureAwait(false);
+                await _actor.StartHook().ConfigureAwait(false);
                 return true;
             }
             catch (Exception ex)
@@ -260,7 +260,7 @@ internal sealed class ActorCell<T> : ActorRef<T>, IActorCell
         if (actor is null) return;
         try
         {
-            await actor.OnStopAsync().ConfigureAwait(false);
+            await actor.StopHook().ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -1,0 +1,227 @@
+using System.Net;
+using System.Net.Sockets;
+using Bgp.Actors.Config;
+using Bgp.Actors.Rib;
+using Bgp.Actors.Runtime;
+using Bgp.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace Bgp.Actors.Sessions;
+
+/// <summary>
+/// Owns the set of configured peers: one <see cref="PeerSessionActor"/> child per neighbor, named
+/// by its address, supervised one-for-one so a failing session restarts alone. Receives peer
+/// mutations (API, reload), accepted sockets from the <see cref="BgpListener"/>, and status
+/// queries. Hands an accepted socket to the session of the peer it comes from; a connection from
+/// an address that is not a configured neighbor is closed with a log line saying how to add it.
+/// </summary>
+public sealed class PeerManagerActor(
+    BgpConfig config,
+    ActorRef<RibCommand> rib,
+    IBgpConnector connector,
+    BgpListener? listener,
+    Func<NeighborConfig, GlobalConfig, PeerSessionSettings>? settingsFactory = null) : Actor<ManagerCommand>
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly Dictionary<IPAddress, Peer> _peers = [];
+    private readonly Func<NeighborConfig, GlobalConfig, PeerSessionSettings> _settingsFactory =
+        settingsFactory ?? ((n, g) => new PeerSessionSettings(n, g));
+    private BgpConfig _config = config;
+
+    /// <summary>Counters live here, not in the session, so a restarted session keeps its history.</summary>
+    private sealed record Peer(NeighborConfig Neighbor, ActorRef<SessionCommand> Session, PeerCounters Counters);
+
+    /// <summary>Children of a crashed manager instance are gone with it; the new instance spawns them anew.</summary>
+    protected override ValueTask OnStartAsync()
+    {
+        _peers.Clear();
+        foreach (var neighbor in _config.Neighbors) Spawn(neighbor);
+        listener?.Start(socket => Context.Self.TellAsync(new ManagerCommand.Accepted(socket)));
+        Context.Log.LogInformation("peer manager: {Count} neighbors configured, AS{Asn}, router id {RouterId}",
+            _peers.Count, _config.Global.Asn, _config.Global.RouterId);
+        return ValueTask.CompletedTask;
+    }
+
+    protected override async ValueTask OnReceiveAsync(ManagerCommand message)
+    {
+        switch (message)
+        {
+            case ManagerCommand.InjectFault fault:
+                if (_peers.TryGetValue(fault.Address, out var faulty)) await faulty.Session.TellAsync(new SessionCommand.InjectFault(fault.Why));
+                break;
+            case ManagerCommand.Accepted accepted:
+                await AcceptAsync(accepted.Socket);
+                break;
+            case ManagerCommand.AddPeer add:
+                add.Reply.Complete(Add(add.Neighbor));
+                break;
+            case ManagerCommand.RemovePeer remove:
+                remove.Reply.Complete(await RemoveAsync(remove.Address, CeaseSubcode.PeerDeconfigured));
+                break;
+            case ManagerCommand.EnablePeer enable:
+                if (_peers.TryGetValue(enable.Address, out var toEnable))
+                {
+                    await toEnable.Session.TellAsync(new SessionCommand.Enable());
+                    enable.Reply.Complete(PeerChangeResult.Done($"neighbor {enable.Address} enabled"));
+                }
+                else enable.Reply.Complete(Unknown(enable.Address));
+                break;
+            case ManagerCommand.DisablePeer disable:
+                if (_peers.TryGetValue(disable.Address, out var toDisable))
+                {
+                    await toDisable.Session.TellAsync(new SessionCommand.Disable(NotificationMessage.Shutdown(disable.ShutdownText)));
+                    disable.Reply.Complete(PeerChangeResult.Done($"neighbor {disable.Address} disabled"));
+                }
+                else disable.Reply.Complete(Unknown(disable.Address));
+                break;
+            case ManagerCommand.ListPeers list:
+                _ = CollectAsync(_peers.Values.ToList(), list.Reply);
+                break;
+            case ManagerCommand.GetPeer get:
+                if (_peers.TryGetValue(get.Address, out var peer)) _ = AnswerAsync(peer, get.Reply);
+                else get.Reply.Complete(null);
+                break;
+            case ManagerCommand.ApplyConfig apply:
+                apply.Reply.Complete(await ApplyAsync(apply.Next));
+                break;
+            case ManagerCommand.ShutdownAll shutdown:
+                foreach (var p in _peers.Values)
+                    await p.Session.TellAsync(new SessionCommand.Disable(NotificationMessage.Shutdown(shutdown.ShutdownText)));
+                // a status ask queued behind each Disable returns once that session has acted on it
+                _ = CollectAsync(_peers.Values.ToList(), new Reply<IReadOnlyList<PeerStatus>>())
+                    .ContinueWith(_ => shutdown.Reply.Complete(_peers.Count), TaskScheduler.Default);
+                break;
+        }
+    }
+
+    private PeerChangeResult Unknown(IPAddress address) => PeerChangeResult.Refused($"no neighbor {address} is configured");
+
+    private void Spawn(NeighborConfig neighbor, PeerCounters? counters = null)
+    {
+        counters ??= new PeerCounters();
+        var settings = _settingsFactory(neighbor, _config.Global);
+        var session = Context.Spawn(neighbor.Address.ToString(),
+            () => new PeerSessionActor(settings, rib, connector, counters),
+            new ActorOptions { MailboxCapacity = 4096 });
+        if (neighbor.Md5Password is { } key) listener?.SetMd5Key(neighbor.Address, key);
+        _peers[neighbor.Address] = new Peer(neighbor, session, counters);
+    }
+
+    private PeerChangeResult Add(NeighborConfig neighbor)
+    {
+        if (_peers.ContainsKey(neighbor.Address)) return PeerChangeResult.Refused($"neighbor {neighbor.Address} already exists");
+        Spawn(neighbor);
+        _config = _config with { Neighbors = new EquatableArray<NeighborConfig>([.. _config.Neighbors, neighbor]) };
+        Context.Log.LogInformation("neighbor {Peer} AS{RemoteAs} added", neighbor.Address, neighbor.RemoteAsn);
+        return PeerChangeResult.Done($"neighbor {neighbor.Address} added");
+    }
+
+    private async Task<PeerChangeResult> RemoveAsync(IPAddress address, CeaseSubcode why)
+    {
+        if (!_peers.Remove(address, out var peer)) return Unknown(address);
+        await peer.Session.TellAsync(new SessionCommand.Disable(new NotificationMessage(NotificationCode.Cease, (byte)why)));
+        Context.Stop(peer.Session);
+        await peer.Session.Completion.WaitAsync(AskTimeout);
+        if (peer.Neighbor.Md5Password is not null) listener?.SetMd5Key(address, null);
+        _config = _config with { Neighbors = new EquatableArray<NeighborConfig>([.. _config.Neighbors.Where(n => !n.Address.Equals(address))]) };
+        Context.Log.LogInformation("neighbor {Peer} removed", address);
+        return PeerChangeResult.Done($"neighbor {address} removed");
+    }
+
+    /// <summary>
+    /// Reload: neighbors added and removed; a neighbor whose change needs a new OPEN is bounced
+    /// with Cease/Other Configuration Change (RFC 4486); other neighbor changes apply in place.
+    /// Global changes that need a restart are reported and left alone.
+    /// </summary>
+    private async Task<ConfigDiff> ApplyAsync(BgpConfig next)
+    {
+        var diff = ConfigDiff.Compute(_config, next);
+        var nextByAddress = next.Neighbors.ToDictionary(n => n.Address);
+        foreach (var address in _peers.Keys.ToList())
+            if (!nextByAddress.ContainsKey(address)) await RemoveAsync(address, CeaseSubcode.PeerDeconfigured);
+        var global = _config.Global;
+        _config = _config with { Neighbors = new EquatableArray<NeighborConfig>([.. _config.Neighbors.Where(n => nextByAddress.ContainsKey(n.Address))]) };
+        foreach (var neighbor in next.Neighbors.ToList())
+        {
+            if (!_peers.TryGetValue(neighbor.Address, out var existing))
+            {
+                Add(neighbor);
+                continue;
+            }
+            if (existing.Neighbor == neighbor) continue;
+            string path = $"neighbors[{neighbor.Address}]";
+            bool resets = diff.Changes.Any(c => c.ResetsSession && c.Path.StartsWith(path, StringComparison.Ordinal));
+            if (resets)
+            {
+                await RemoveAsync(neighbor.Address, CeaseSubcode.OtherConfigurationChange);
+                Spawn(neighbor, existing.Counters);
+                _config = _config with { Neighbors = new EquatableArray<NeighborConfig>([.. _config.Neighbors, neighbor]) };
+                Context.Log.LogInformation("neighbor {Peer}: changed settings need a new OPEN; session reset", neighbor.Address);
+            }
+            else
+            {
+                await existing.Session.TellAsync(new SessionCommand.Reconfigure(_settingsFactory(neighbor, global)));
+                _peers[neighbor.Address] = existing with { Neighbor = neighbor };
+                _config = _config with
+                {
+                    Neighbors = new EquatableArray<NeighborConfig>([.. _config.Neighbors.Select(n => n.Address.Equals(neighbor.Address) ? neighbor : n)]),
+                };
+            }
+        }
+        if (diff.RequiresRestart)
+            Context.Log.LogWarning("reload: {Count} changes need a restart and were not applied: {Changes}",
+                diff.Changes.Count(c => c.Class == ChangeClass.RestartRequired),
+                string.Join(", ", diff.Changes.Where(c => c.Class == ChangeClass.RestartRequired).Select(c => c.Path)));
+        return diff;
+    }
+
+    private async ValueTask AcceptAsync(Socket socket)
+    {
+        var remote = BgpTransport.Normalize((IPEndPoint)socket.RemoteEndPoint!);
+        if (!_peers.TryGetValue(remote.Address, out var peer))
+        {
+            Context.Log.LogWarning(
+                "connection from {Remote} refused: {Address} is not a configured neighbor; to peer with it add a [[neighbors]] entry with address = \"{Address}\" and remote_asn, then reload (SIGHUP)",
+                remote, remote.Address, remote.Address);
+            socket.Dispose();
+            return;
+        }
+        try
+        {
+            if (peer.Neighbor.TtlSecurityHops is int hops) TcpSocketOptions.SetTtlSecurity(socket, hops);
+            else TcpSocketOptions.SetTtl(socket, 64);
+        }
+        catch (SocketException ex)
+        {
+            Context.Log.LogWarning("peer {Peer}: cannot set TTL options on the accepted socket: {Error}", remote.Address, ex.Message);
+        }
+        await peer.Session.TellAsync(new SessionCommand.Incoming(BgpTransport.FromSocket(socket)));
+    }
+
+    private static async Task AnswerAsync(Peer peer, Reply<PeerStatus?> reply)
+    {
+        try
+        {
+            reply.Complete(await peer.Session.AskAsync<SessionCommand, PeerStatus>(r => new SessionCommand.GetStatus(r), AskTimeout));
+        }
+        catch (Exception ex)
+        {
+            reply.Fail(ex);
+        }
+    }
+
+    /// <summary>Asks every session in parallel off the manager's loop, so one slow session cannot stall the manager.</summary>
+    private static async Task CollectAsync(List<Peer> peers, Reply<IReadOnlyList<PeerStatus>> reply)
+    {
+        try
+        {
+            var all = await Task.WhenAll(peers.Select(p => p.Session.AskAsync<SessionCommand, PeerStatus>(r => new SessionCommand.GetStatus(r), AskTimeout)));
+            reply.Complete(all);
+        }
+        catch (Exception ex)
+        {
+            reply.Fail(ex);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.Net;
+using System.Net.Sockets;
+using Bgp.Actors.Config;
+using Bgp.Actors.Runtime;
+
+namespace Bgp.Actors.Sessions;
+
+/// <summary>Everything the <see cref="PeerManagerActor"/> accepts.</summary>
+public abstract record ManagerCommand
+{
+    private protected ManagerCommand() { }
+
+    public sealed record AddPeer(NeighborConfig Neighbor, Reply<PeerChangeResult> Reply) : ManagerCommand;
+    public sealed record RemovePeer(IPAddress Address, Reply<PeerChangeResult> Reply) : ManagerCommand;
+    public sealed record EnablePeer(IPAddress Address, Reply<PeerChangeResult> Reply) : ManagerCommand;
+
+    /// <summary>Disable with an optional RFC 9003 shutdown communication.</summary>
+    public sealed record DisablePeer(IPAddress Address, string? ShutdownText, Reply<PeerChangeResult> Reply) : ManagerCommand;
+
+    public sealed record ListPeers(Reply<IReadOnlyList<PeerStatus>> Reply) : ManagerCommand;
+    public sealed record GetPeer(IPAddress Address, Reply<PeerStatus?> Reply) : ManagerCommand;
+
+    /// <summary>Reload: apply what can change at run time, report the rest (<see cref="ConfigDiff"/>).</summary>
+    public sealed record ApplyConfig(BgpConfig Next, Reply<ConfigDiff> Reply) : ManagerCommand;
+
+    /// <summary>Daemon shutdown: Cease with this text to every peer, then reply.</summary>
+    public sealed record ShutdownAll(string ShutdownText, Reply<int> Reply) : ManagerCommand;
+
+    internal sealed record Accepted(Socket Socket) : ManagerCommand;
+
+    /// <summary>Test hook: passes a fault to one session, to exercise supervision.</summary>
+    internal sealed record InjectFault(IPAddress Address, string Why) : ManagerCommand;
+}
+
+/// <summary>The answer to a peer mutation: done, or why not (unknown peer, duplicate...).</summary>
+public sealed record PeerChangeResult(bool Ok, string Message)
+{
+    public static PeerChangeResult Done(string message) => new(true, message);
+    public static PeerChangeResult Refused(string message) => new(false, message);
+}

@@ -1,0 +1,557 @@
+using System.Net;
+using Bgp.Actors.Fsm;
+using Bgp.Actors.Rib;
+using Bgp.Actors.Runtime;
+using Bgp.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace Bgp.Actors.Sessions;
+
+/// <summary>
+/// One configured peer. Owns up to two connections, each driven by its own instance of the pure
+/// <see cref="Fsm"/> (RFC 4271 §8: a second FSM exists only while a connection collision is being
+/// resolved, §6.8): the primary, which starts, retries and backs off, and a secondary for a
+/// connection the peer opened while the primary was already in OpenSent or OpenConfirm.
+/// Receives <see cref="SessionCommand"/>s from the peer manager, its connections and its timers;
+/// carries out the FSM's actions; tells the RIB when the session comes up, goes down and what the
+/// peer announced. Updates go to the RIB with <see cref="ActorRef{T}.TellAsync"/>, so a busy RIB
+/// slows this session's socket reads rather than queueing without bound.
+/// </summary>
+public sealed class PeerSessionActor : Actor<SessionCommand>
+{
+    private static int s_ids;
+
+    private PeerSessionSettings _settings;
+    private readonly ActorRef<RibCommand> _rib;
+    private readonly IBgpConnector _connector;
+    private readonly PeerCounters _counters;
+    private readonly OpenMessage _localOpen;
+    private FsmSettings _fsmSettings;
+    private FsmSettings _secondarySettings;
+    private readonly List<Slot> _slots = [];
+    private readonly List<Task> _closing = [];
+    private bool _enabled;
+    private Slot? _established;
+    private InboundFrame _current;
+
+    public PeerSessionActor(PeerSessionSettings settings, ActorRef<RibCommand> rib, IBgpConnector connector, PeerCounters counters,
+        bool enabled = true)
+    {
+        _settings = settings;
+        _rib = rib;
+        _connector = connector;
+        _counters = counters;
+        _enabled = enabled;
+        _localOpen = settings.BuildLocalOpen();
+        _fsmSettings = settings.BuildFsmSettings(_localOpen);
+        // a connection the peer opened while we were busy with our own: passive, never retried by itself
+        _secondarySettings = _fsmSettings with { Passive = true, AllowAutomaticStart = false };
+    }
+
+    private IPAddress Peer => _settings.Address;
+
+    private sealed class Slot(int id, FsmSettings settings, FsmState state)
+    {
+        public int Id { get; } = id;
+        public FsmSettings Settings { get; set; } = settings;
+        public FsmState Fsm { get; set; } = state;
+        public BgpConnection? Connection { get; set; }
+        public CancellationTokenSource? Connecting { get; set; }
+        public bool HoldArmed { get; set; }
+        public DateTimeOffset HoldArmedFor { get; set; }
+        public DateTimeOffset HoldDeadline { get; set; }
+    }
+
+    private Slot Primary => _slots[0];
+
+    protected override async ValueTask OnStartAsync()
+    {
+        _slots.Add(new Slot(Interlocked.Increment(ref s_ids), _fsmSettings, FsmState.Initial(_settings.Seed)));
+        if (_enabled) await StepAsync(Primary, StartEvent());
+    }
+
+    private FsmEvent StartEvent() => _settings.Neighbor.Passive ? new ManualStartWithPassiveTcpEstablishment() : new ManualStart();
+
+    protected override async ValueTask OnReceiveAsync(SessionCommand message)
+    {
+        switch (message)
+        {
+            case SessionCommand.Inbound inbound:
+                if (Find(inbound.ConnectionId) is { } slot) await HandleInboundAsync(slot, inbound.Frame);
+                break;
+            case SessionCommand.TimerFired timer:
+                if (_slots.Find(s => s.Id == timer.SlotId) is { } timed) await HandleTimerAsync(timed, timer.Timer);
+                break;
+            case SessionCommand.Closed closed:
+                if (Find(closed.ConnectionId) is { } lost)
+                {
+                    _counters.LastError = closed.Reason;
+                    await StepAsync(lost, new TcpConnectionFails());
+                }
+                break;
+            case SessionCommand.Connected connected:
+                await HandleConnectedAsync(connected);
+                break;
+            case SessionCommand.ConnectFailed failed:
+                if (_slots.Find(s => s.Id == failed.SlotId) is { Connection: null, Connecting: not null } attempt
+                    && attempt.Fsm.State == SessionState.Connect)
+                {
+                    attempt.Connecting = null;
+                    _counters.LastError = $"connect to {Peer}:{_settings.RemotePort} failed: {failed.Reason}";
+                    await StepAsync(attempt, new TcpConnectionFails());
+                }
+                break;
+            case SessionCommand.Incoming incoming:
+                await HandleIncomingAsync(incoming.Transport);
+                break;
+            case SessionCommand.Enable:
+                if (!_enabled)
+                {
+                    _enabled = true;
+                    await StepAsync(Primary, StartEvent());
+                }
+                break;
+            case SessionCommand.Disable disable:
+                _enabled = false;
+                foreach (var each in _slots.ToList()) await StepAsync(each, new ManualStop(disable.Notification));
+                break;
+            case SessionCommand.Reconfigure reconfigure:
+                // only changes that need no new OPEN come this way (passive, connect retry, description, limits)
+                _settings = reconfigure.Settings;
+                _fsmSettings = _settings.BuildFsmSettings(_localOpen);
+                _secondarySettings = _fsmSettings with { Passive = true, AllowAutomaticStart = false };
+                if (_slots.Count > 0) Primary.Settings = _fsmSettings;
+                break;
+            case SessionCommand.GetStatus get:
+                get.Reply.Complete(Status());
+                break;
+            case SessionCommand.InjectFault fault:
+                throw new InvalidOperationException($"fault injected into the session with {Peer}: {fault.Why}");
+        }
+    }
+
+    /// <summary>On stop or before a restart: close our connections and withdraw what the peer sent.</summary>
+    protected override async ValueTask OnStopAsync()
+    {
+        foreach (var slot in _slots)
+        {
+            slot.Connecting?.Cancel();
+            if (slot.Connection is { } connection)
+            {
+                if (slot.Fsm.State is SessionState.OpenSent or SessionState.OpenConfirm or SessionState.Established)
+                    Send(slot, NotificationMessage.Shutdown("session restarted by the daemon", CeaseSubcode.AdministrativeReset));
+                Close(connection);
+            }
+        }
+        if (_established is not null)
+        {
+            _counters.Flaps++;
+            _counters.EstablishedSince = null;
+            await _rib.TellAsync(new RibCommand.PeerDown(Peer, "session actor stopped"));
+        }
+        _slots.Clear();
+        try
+        {
+            await Task.WhenAll(_closing).WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (TimeoutException)
+        {
+            Context.Log.LogWarning("peer {Peer}: connections still closing after 2 s", Peer);
+        }
+    }
+
+    private Slot? Find(int connectionId) => _slots.Find(s => s.Connection?.Id == connectionId);
+
+    // ---- inbound ---------------------------------------------------------------------------
+
+    private async ValueTask HandleInboundAsync(Slot slot, InboundFrame frame)
+    {
+        _counters.CountIn(frame.Type);
+        var result = frame.Result;
+        FsmEvent ev;
+        switch (result.Message)
+        {
+            case null:
+                var notification = result.Errors?.Decisive?.ToNotification()
+                    ?? new NotificationMessage(NotificationCode.MessageHeaderError, 0);
+                _counters.LastError = result.Errors?.ToString();
+                ev = frame.Type == MessageType.Open ? new BgpOpenMsgErr(notification) : new BgpHeaderErr(notification);
+                break;
+            case OpenMessage open:
+                if (result.Notification is { } openError)
+                {
+                    _counters.LastError = $"malformed OPEN: {result.Errors}";
+                    ev = new BgpOpenMsgErr(openError);
+                }
+                else ev = new BgpOpen(open);
+                break;
+            case KeepaliveMessage:
+                ev = new KeepAliveMsg();
+                break;
+            case NotificationMessage received:
+                _counters.NotificationsIn++;
+                _counters.LastNotificationIn = NotificationText.Describe(received);
+                _counters.LastError = "NOTIFICATION received: " + _counters.LastNotificationIn;
+                Context.Log.LogWarning("peer {Peer} AS{RemoteAs}: NOTIFICATION received {Notification}, code {Code} subcode {Subcode}, shutdown communication {ShutdownText}",
+                    Peer, _settings.Neighbor.RemoteAsn, _counters.LastNotificationIn, (int)received.Code, received.Subcode,
+                    received.ShutdownCommunication);
+                ev = received.Code == NotificationCode.OpenMessageError && received.Subcode == (byte)OpenErrorSubcode.UnsupportedVersionNumber
+                    ? new NotifMsgVerErr(received)
+                    : new NotifMsg(received);
+                break;
+            case UpdateMessage update:
+                if (result.Action == ErrorAction.SessionReset || result.Action == ErrorAction.AfiSafiDisable)
+                {
+                    // AFI/SAFI disable (RFC 4760 §7) is carried out as the session reset RFC 7606 §5.3 allows
+                    _counters.LastError = $"malformed UPDATE: {result.Errors}";
+                    ev = new UpdateMsgErr(result.Errors!.Decisive!.ToNotification());
+                    break;
+                }
+                if (result.Action == ErrorAction.TreatAsWithdraw)
+                {
+                    _counters.TreatAsWithdrawIn++;
+                    Context.Log.LogWarning("peer {Peer}: UPDATE treated as withdraw (RFC 7606): {Errors}", Peer, result.Errors);
+                    update = update.AsTreatAsWithdraw();
+                }
+                else if (result.Action == ErrorAction.AttributeDiscard)
+                    Context.Log.LogInformation("peer {Peer}: attributes discarded (RFC 7606): {Errors}", Peer, result.Errors);
+                _current = frame with { Result = new DecodeResult(update, result.Errors) };
+                ev = new UpdateMsg();
+                break;
+            case RouteRefreshMessage:
+                ev = new RouteRefreshMsg();
+                break;
+            default:
+                return;
+        }
+        await StepAsync(slot, ev);
+        _current = default;
+    }
+
+    private async ValueTask HandleTimerAsync(Slot slot, TimerKind timer)
+    {
+        FsmEvent ev;
+        switch (timer)
+        {
+            case TimerKind.Hold:
+                slot.HoldArmed = false;
+                var left = slot.HoldDeadline - Context.Time.GetUtcNow();
+                if (left > TimeSpan.Zero)
+                {
+                    ArmHold(slot, left);  // traffic arrived since it was armed: the real deadline is later
+                    return;
+                }
+                _counters.LastError = "hold timer expired";
+                ev = new HoldTimerExpires();
+                break;
+            case TimerKind.Keepalive: ev = new KeepaliveTimerExpires(); break;
+            case TimerKind.ConnectRetry: ev = new ConnectRetryTimerExpires(); break;
+            case TimerKind.DelayOpen: ev = new DelayOpenTimerExpires(); break;
+            case TimerKind.IdleHold: ev = new IdleHoldTimerExpires(); break;
+            default: return;
+        }
+        await StepAsync(slot, ev);
+    }
+
+    private async ValueTask HandleConnectedAsync(SessionCommand.Connected connected)
+    {
+        var slot = _slots.Find(s => s.Id == connected.SlotId);
+        if (slot is not { Connection: null, Connecting: not null } || slot.Fsm.State != SessionState.Connect)
+        {
+            connected.Transport.Dispose();  // the attempt was abandoned meanwhile
+            return;
+        }
+        slot.Connecting = null;
+        Attach(slot, connected.Transport, outgoing: true);
+        await StepAsync(slot, new TcpCrAcked());
+    }
+
+    /// <summary>
+    /// A connection from the peer. Into the primary when it is waiting for one (Connect, Active);
+    /// into a second FSM when the primary is mid-handshake (collision, resolved once an OPEN names
+    /// the peer's BGP identifier); refused when the primary is Established (§6.8) or Idle.
+    /// </summary>
+    private async ValueTask HandleIncomingAsync(BgpTransport transport)
+    {
+        var primary = Primary;
+        if (primary.Fsm.State == SessionState.Idle && _enabled && _slots.Count == 1)
+            await StepAsync(primary, new AutomaticStartWithPassiveTcpEstablishment());  // refused while idle-hold damps a flapping peer
+        switch (primary.Fsm.State)
+        {
+            case SessionState.Connect or SessionState.Active when _enabled:
+                primary.Connecting?.Cancel();
+                primary.Connecting = null;
+                if (primary.Connection is { } pending) Close(pending);
+                Attach(primary, transport, outgoing: false);
+                await StepAsync(primary, new TcpConnectionConfirmed());
+                return;
+            case SessionState.OpenSent or SessionState.OpenConfirm when _slots.Count == 1:
+                var second = new Slot(Interlocked.Increment(ref s_ids), _secondarySettings,
+                    FsmState.Initial(_settings.Seed ^ (ulong)Interlocked.Increment(ref s_ids)));
+                _slots.Add(second);
+                await StepAsync(second, new ManualStartWithPassiveTcpEstablishment());
+                Attach(second, transport, outgoing: false);
+                await StepAsync(second, new TcpConnectionConfirmed());
+                return;
+            default:
+                var why = !_enabled ? "the session is administratively disabled"
+                    : primary.Fsm.State == SessionState.Established ? "a session is already established (RFC 4271 §6.8)"
+                    : $"the session is {primary.Fsm.State}";
+                Context.Log.LogInformation("peer {Peer}: refused a connection from {Remote}: {Why}", Peer, transport.Remote, why);
+                var refused = new BgpConnection(0, false, transport, _localOpen, PeerKind);
+                if (primary.Fsm.State == SessionState.Established)
+                {
+                    refused.TrySend(new NotificationMessage(NotificationCode.Cease, (byte)CeaseSubcode.ConnectionCollisionResolution));
+                    refused.Start((_, _) => ValueTask.CompletedTask, (_, _) => ValueTask.CompletedTask);
+                    Close(refused);
+                }
+                else await refused.DisposeAsync();
+                return;
+        }
+    }
+
+    private PeerKind PeerKind => _settings.IsInternal ? PeerKind.Internal : PeerKind.External;
+
+    private void Attach(Slot slot, BgpTransport transport, bool outgoing)
+    {
+        var connection = new BgpConnection(Interlocked.Increment(ref s_ids), outgoing, transport, _localOpen, PeerKind);
+        slot.Connection = connection;
+        var self = Context.Self;
+        connection.Start(
+            (id, frame) => self.TellAsync(new SessionCommand.Inbound(id, frame)),
+            (id, reason) => self.TellAsync(new SessionCommand.Closed(id, reason)));
+        Context.Log.LogDebug("peer {Peer}: {Direction} connection {Local} -> {Remote}", Peer, outgoing ? "outgoing" : "incoming",
+            transport.Local, transport.Remote);
+    }
+
+    // ---- the FSM and its actions -------------------------------------------------------------
+
+    private async ValueTask StepAsync(Slot slot, FsmEvent ev)
+    {
+        var before = slot.Fsm.State;
+        var transition = Fsm.Fsm.Step(slot.Settings, slot.Fsm, ev);
+        slot.Fsm = transition.Next;
+        var after = transition.Next.State;
+        if (before != after)
+        {
+            _counters.LastStateChange = Context.Time.GetUtcNow();
+            Context.Log.LogInformation("peer {Peer} AS{RemoteAs}: {OldState} -> {NewState} on {Event}",
+                Peer, _settings.Neighbor.RemoteAsn, before, after, ev.GetType().Name);
+        }
+        foreach (var action in transition.Actions.ToArray()) await ExecuteAsync(slot, action);
+        await AfterStepAsync(slot, before, after);
+    }
+
+    private async ValueTask ExecuteAsync(Slot slot, FsmAction action)
+    {
+        switch (action)
+        {
+            case InitiateConnection:
+                Connect(slot);
+                break;
+            case DropConnection:
+                slot.Connecting?.Cancel();
+                slot.Connecting = null;
+                if (slot.Connection is { } connection) Close(connection);
+                slot.Connection = null;
+                break;
+            case SendOpen:
+                Send(slot, _localOpen);
+                break;
+            case SendKeepalive:
+                Send(slot, KeepaliveMessage.Instance);
+                break;
+            case SendNotification send:
+                _counters.NotificationsOut++;
+                _counters.LastNotificationOut = NotificationText.Describe(send.Notification);
+                Context.Log.LogWarning("peer {Peer} AS{RemoteAs}: NOTIFICATION sent {Notification}, code {Code} subcode {Subcode}, shutdown communication {ShutdownText}",
+                    Peer, _settings.Neighbor.RemoteAsn, _counters.LastNotificationOut, (int)send.Notification.Code, send.Notification.Subcode,
+                    send.Notification.ShutdownCommunication);
+                Send(slot, send.Notification);
+                break;
+            case StartTimer { Timer: TimerKind.Hold } hold:
+                // Restarting a timer per UPDATE is costly during a full table: keep the armed timer
+                // and move the deadline; the expiry re-arms for what is left (see HandleTimerAsync).
+                slot.HoldDeadline = Context.Time.GetUtcNow() + hold.Duration;
+                if (!slot.HoldArmed || slot.HoldArmedFor > slot.HoldDeadline) ArmHold(slot, hold.Duration);
+                break;
+            case StartTimer start:
+                Context.Timers.StartSingle((slot.Id, start.Timer), new SessionCommand.TimerFired(slot.Id, start.Timer), start.Duration);
+                break;
+            case StopTimer { Timer: TimerKind.Hold }:
+                slot.HoldArmed = false;
+                Context.Timers.Cancel((slot.Id, TimerKind.Hold));
+                break;
+            case StopTimer stop:
+                Context.Timers.Cancel((slot.Id, stop.Timer));
+                break;
+            case SessionEstablished up:
+                await EstablishedAsync(slot, up.Session);
+                break;
+            case SessionDown down:
+                if (_established == slot)
+                {
+                    _established = null;
+                    _counters.Flaps++;
+                    _counters.EstablishedSince = null;
+                    _counters.LastError ??= down.Reason;
+                    Context.Log.LogWarning("peer {Peer} AS{RemoteAs}: session down: {Reason}", Peer, _settings.Neighbor.RemoteAsn, down.Reason);
+                    await _rib.TellAsync(new RibCommand.PeerDown(Peer, down.Reason));
+                }
+                break;
+            case ProcessUpdate:
+                if (_current.Result.Message is UpdateMessage update)
+                {
+                    foreach (var _ in update.Announced()) _counters.PrefixesAnnouncedIn++;
+                    foreach (var _ in update.WithdrawnRoutes()) _counters.PrefixesWithdrawnIn++;
+                    await _rib.TellAsync(new RibCommand.UpdateReceived(Peer, update));
+                }
+                break;
+        }
+    }
+
+    private void ArmHold(Slot slot, TimeSpan due)
+    {
+        slot.HoldArmed = true;
+        slot.HoldArmedFor = Context.Time.GetUtcNow() + due;
+        Context.Timers.StartSingle((slot.Id, TimerKind.Hold), new SessionCommand.TimerFired(slot.Id, TimerKind.Hold), due);
+    }
+
+    private async ValueTask EstablishedAsync(Slot slot, NegotiatedSession session)
+    {
+        // the winner becomes the primary; any other connection is closed as a collision loser
+        foreach (var other in _slots.Where(s => s != slot).ToList())
+        {
+            if (other.Connection is not null) await StepAsync(other, new OpenCollisionDump());
+            Discard(other);
+        }
+        _slots.Remove(slot);
+        _slots.Insert(0, slot);
+        slot.Settings = _fsmSettings;
+        _established = slot;
+        _counters.EstablishedTransitions++;
+        _counters.EstablishedSince = Context.Time.GetUtcNow();
+        _counters.LastError = null;
+        Context.Log.LogInformation(
+            "peer {Peer} AS{RemoteAs}: established; hold {HoldTime} s, families {Families}, 4-octet AS {FourOctetAs}, extended messages {ExtendedMessages}, route refresh {RouteRefresh}, peer BGP ID {PeerBgpId}",
+            Peer, session.PeerAs, (int)session.HoldTime.TotalSeconds, session.Families.ToString(), session.FourOctetAs,
+            session.ExtendedMessages, session.RouteRefresh, new IPAddress(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(session.PeerBgpId)));
+        await _rib.TellAsync(new RibCommand.PeerUp(Peer, session));
+    }
+
+    /// <summary>Collision handling (§6.8) and retiring a secondary FSM that fell back to Idle.</summary>
+    private async ValueTask AfterStepAsync(Slot slot, SessionState before, SessionState after)
+    {
+        if (after == SessionState.Idle && slot != Primary)
+        {
+            Discard(slot);
+            return;
+        }
+        if (after == SessionState.Idle && _slots.Count > 1 && slot == Primary && before != SessionState.Idle)
+        {
+            // the primary failed while a second connection is in progress: that one carries on as primary
+            var next = _slots[1];
+            Discard(slot);
+            next.Settings = _fsmSettings with { AllowAutomaticStart = _enabled };
+            return;
+        }
+        if (after != SessionState.OpenConfirm || before == SessionState.OpenConfirm || _slots.Count < 2) return;
+        var other = _slots.Find(s => s != slot)!;
+        // §6.8: the OPEN just received names the peer's BGP identifier, which is all the other
+        // connection (OpenSent or OpenConfirm) needs to be compared with
+        if (CollisionResolver.Check(other.Fsm.State) != CollisionCheck.Resolve || slot.Fsm.Session is not { } session) return;
+        var outcome = CollisionResolver.Resolve(_fsmSettings.LocalBgpId, session.PeerBgpId, _fsmSettings.LocalAs, session.PeerAs);
+        bool keepOutgoing = outcome == CollisionOutcome.KeepOutgoing;
+        var loser = _slots.Find(s => s.Connection is { } c && c.Outgoing != keepOutgoing);
+        if (loser is null) return;
+        Context.Log.LogInformation("peer {Peer}: connection collision (RFC 4271 §6.8): keeping the {Kept} connection", Peer,
+            keepOutgoing ? "outgoing" : "incoming");
+        var winner = _slots.Find(s => s != loser)!;
+        _slots.Remove(winner);
+        _slots.Insert(0, winner);
+        winner.Settings = _fsmSettings with { AllowAutomaticStart = _enabled && _fsmSettings.AllowAutomaticStart };
+        await StepAsync(loser, new OpenCollisionDump());
+        Discard(loser);
+    }
+
+    private void Discard(Slot slot)
+    {
+        slot.Connecting?.Cancel();
+        if (slot.Connection is { } connection) Close(connection);
+        slot.Connection = null;
+        foreach (var kind in Enum.GetValues<TimerKind>()) Context.Timers.Cancel((slot.Id, kind));
+        _slots.Remove(slot);
+    }
+
+    /// <summary>Closes in the background (the writer drains a queued NOTIFICATION first); stop waits for these.</summary>
+    private void Close(BgpConnection connection)
+    {
+        _closing.RemoveAll(t => t.IsCompleted);
+        _closing.Add(connection.CloseAsync(TimeSpan.FromSeconds(1)));
+    }
+
+    private void Send(Slot slot, BgpMessage message)
+    {
+        if (slot.Connection is not { } connection) return;
+        _counters.CountOut(message.Type);
+        if (!connection.TrySend(message)) _ = SendLaterAsync(connection, message);
+    }
+
+    private static async Task SendLaterAsync(BgpConnection connection, BgpMessage message)
+    {
+        try
+        {
+            await connection.SendAsync(message).ConfigureAwait(false);
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            // closed meanwhile
+        }
+    }
+
+    private void Connect(Slot slot)
+    {
+        slot.Connecting?.Cancel();
+        var cts = new CancellationTokenSource();
+        slot.Connecting = cts;
+        var request = new ConnectRequest(new IPEndPoint(Peer, _settings.RemotePort), _settings.Neighbor.LocalAddress,
+            _settings.Neighbor.Md5Password, _settings.Neighbor.TtlSecurityHops, _settings.MultihopTtl);
+        var self = Context.Self;
+        int slotId = slot.Id;
+        var connector = _connector;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var transport = await connector.ConnectAsync(request, cts.Token).ConfigureAwait(false);
+                if (cts.IsCancellationRequested) transport.Dispose();
+                else await self.TellAsync(new SessionCommand.Connected(slotId, transport)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cts.IsCancellationRequested)
+            {
+                await self.TellAsync(new SessionCommand.ConnectFailed(slotId, ex.Message)).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // abandoned attempt
+            }
+        });
+    }
+
+    private PeerStatus Status()
+    {
+        var main = _established ?? Primary;
+        var c = _counters;
+        return new PeerStatus(
+            Peer, _settings.Neighbor.RemoteAsn, _settings.Neighbor.Description, _enabled,
+            _slots.Count == 0 ? SessionState.Idle : _slots.Max(s => s.Fsm.State),
+            c.EstablishedSince is { } since ? Context.Time.GetUtcNow() - since : null,
+            _established?.Fsm.Session,
+            c.MessagesIn[(int)MessageType.Update], c.MessagesOut[(int)MessageType.Update],
+            c.MessagesIn[(int)MessageType.Keepalive], c.MessagesOut[(int)MessageType.Keepalive],
+            c.MessagesIn[(int)MessageType.Open], c.MessagesOut[(int)MessageType.Open],
+            c.NotificationsIn, c.NotificationsOut, c.MessagesIn[(int)MessageType.RouteRefresh],
+            c.PrefixesAnnouncedIn, c.PrefixesWithdrawnIn, c.TreatAsWithdrawIn,
+            c.EstablishedTransitions, c.Flaps, main.Fsm.LastError ?? c.LastError, c.LastNotificationIn, c.LastNotificationOut);
+    }
+}

@@ -1,0 +1,90 @@
+using Bgp.Actors.Fsm;
+using Bgp.Actors.Runtime;
+
+namespace Bgp.Actors.Sessions;
+
+/// <summary>Everything a <see cref="PeerSessionActor"/> accepts.</summary>
+public abstract record SessionCommand
+{
+    private protected SessionCommand() { }
+
+    /// <summary>Administratively enable the session (ManualStart, passive when configured).</summary>
+    public sealed record Enable : SessionCommand;
+
+    /// <summary>Administratively disable it: Cease with this NOTIFICATION (default: Administrative Shutdown).</summary>
+    public sealed record Disable(Wire.NotificationMessage? Notification = null) : SessionCommand;
+
+    /// <summary>A connection the peer opened to one of our listeners (already checked to be this peer's).</summary>
+    public sealed record Incoming(BgpTransport Transport) : SessionCommand;
+
+    /// <summary>New settings that need no new OPEN (description, limits): applied without a reset.</summary>
+    public sealed record Reconfigure(PeerSessionSettings Settings) : SessionCommand;
+
+    /// <summary>A snapshot of state, negotiation and counters.</summary>
+    public sealed record GetStatus(Reply<PeerStatus> Reply) : SessionCommand;
+
+    internal sealed record Connected(int SlotId, BgpTransport Transport) : SessionCommand;
+    internal sealed record ConnectFailed(int SlotId, string Reason) : SessionCommand;
+    internal sealed record Inbound(int ConnectionId, InboundFrame Frame) : SessionCommand;
+    internal sealed record Closed(int ConnectionId, string Reason) : SessionCommand;
+    internal sealed record TimerFired(int SlotId, TimerKind Timer) : SessionCommand;
+
+    /// <summary>Test hook: makes the handler throw, to exercise supervision.</summary>
+    internal sealed record InjectFault(string Why) : SessionCommand;
+}
+
+/// <summary>Counters of one peer; they survive session restarts (the manager owns the object).</summary>
+public sealed class PeerCounters
+{
+    public long[] MessagesIn { get; } = new long[6];
+    public long[] MessagesOut { get; } = new long[6];
+    public long PrefixesAnnouncedIn { get; set; }
+    public long PrefixesWithdrawnIn { get; set; }
+    public long TreatAsWithdrawIn { get; set; }
+    public long NotificationsIn { get; set; }
+    public long NotificationsOut { get; set; }
+    public long EstablishedTransitions { get; set; }
+    public long Flaps { get; set; }
+    public DateTimeOffset? EstablishedSince { get; set; }
+    public DateTimeOffset LastStateChange { get; set; }
+    public string? LastError { get; set; }
+    public string? LastNotificationIn { get; set; }
+    public string? LastNotificationOut { get; set; }
+
+    public void CountIn(Wire.MessageType type)
+    {
+        if ((int)type < MessagesIn.Length) MessagesIn[(int)type]++;
+    }
+
+    public void CountOut(Wire.MessageType type)
+    {
+        if ((int)type < MessagesOut.Length) MessagesOut[(int)type]++;
+    }
+}
+
+/// <summary>What <see cref="SessionCommand.GetStatus"/> answers: an immutable copy.</summary>
+public sealed record PeerStatus(
+    System.Net.IPAddress Address,
+    uint RemoteAs,
+    string? Description,
+    bool Enabled,
+    SessionState State,
+    TimeSpan? Uptime,
+    NegotiatedSession? Negotiated,
+    long UpdatesIn,
+    long UpdatesOut,
+    long KeepalivesIn,
+    long KeepalivesOut,
+    long OpensIn,
+    long OpensOut,
+    long NotificationsIn,
+    long NotificationsOut,
+    long RouteRefreshIn,
+    long PrefixesAnnouncedIn,
+    long PrefixesWithdrawnIn,
+    long TreatAsWithdrawIn,
+    long EstablishedTransitions,
+    long Flaps,
+    string? LastError,
+    string? LastNotificationIn,
+    string? LastNotificationOut);

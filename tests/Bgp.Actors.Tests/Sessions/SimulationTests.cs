@@ -1,0 +1,157 @@
+using System.Net;
+using Bgp.Actors.Fsm;
+using Bgp.Actors.Rib;
+using Bgp.Actors.Runtime;
+using Bgp.Actors.Sessions;
+using Bgp.Wire;
+using NUnit.Framework;
+
+namespace Bgp.Actors.Tests.Sessions;
+
+/// <summary>Two in-process speakers over in-memory pipes, timers driven by a manual clock.</summary>
+[TestFixture]
+public class SimulationTests
+{
+    private static readonly IPAddress A = IPAddress.Parse("10.0.0.1");
+    private static readonly IPAddress B = IPAddress.Parse("10.0.0.2");
+
+    private static async Task Settle() => await Task.Delay(30);
+
+    [Test]
+    public async Task Two_speakers_establish_and_keepalives_hold_the_session_for_three_hold_periods()
+    {
+        var clock = new ManualTimeProvider();
+        await using var system = new ActorSystem(time: clock);
+        var ribA = new Probe<RibCommand>("ribA");
+        var ribB = new Probe<RibCommand>("ribB");
+        ActorRef<SessionCommand>? b = null;
+        var connectorA = new InMemoryConnector(request =>
+        {
+            var (client, server) = InMemoryConnector.Pair(A, request.Remote.Address);
+            b!.TryTell(new SessionCommand.Incoming(server));
+            return client;
+        });
+        b = system.Spawn("b", () => new PeerSessionActor(TestConfigs.Session(65002, "10.0.0.2", "10.0.0.1", 65001, holdTime: 9, passive: true),
+            ribB, new InMemoryConnector(_ => null), new PeerCounters()));
+        var a = system.Spawn("a", () => new PeerSessionActor(TestConfigs.Session(65001, "10.0.0.1", "10.0.0.2", 65002, holdTime: 30),
+            ribA, connectorA, new PeerCounters()));
+
+        var upA = await ribA.ExpectAsync<RibCommand.PeerUp>();
+        var upB = await ribB.ExpectAsync<RibCommand.PeerUp>();
+        Assert.That(upA.Session.HoldTime, Is.EqualTo(TimeSpan.FromSeconds(9)), "the smaller hold time wins (RFC 4271 §4.2)");
+        Assert.That(upA.Session.KeepaliveTime, Is.EqualTo(TimeSpan.FromSeconds(3)));
+        Assert.That(upA.Session.Families.Items, Is.EquivalentTo(new[] { AfiSafi.Ipv4Unicast, AfiSafi.Ipv6Unicast }));
+        Assert.That(upB.Session.PeerAs, Is.EqualTo(65001u));
+
+        for (int second = 0; second < 3 * 9; second++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Settle();
+        }
+        var statusA = await a.StatusAsync();
+        var statusB = await b.StatusAsync();
+        Assert.That(statusA.State, Is.EqualTo(SessionState.Established));
+        Assert.That(statusB.State, Is.EqualTo(SessionState.Established));
+        Assert.That(statusA.KeepalivesIn, Is.GreaterThanOrEqualTo(9), "one every 3 s for 27 s");
+        Assert.That(statusA.Flaps + statusB.Flaps, Is.Zero);
+        Assert.That(statusA.Uptime, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(27)));
+    }
+
+    [Test]
+    public async Task A_peer_that_falls_silent_is_dropped_when_the_hold_timer_expires_with_notification_4_0()
+    {
+        var clock = new ManualTimeProvider();
+        await using var system = new ActorSystem(time: clock);
+        var rib = new Probe<RibCommand>();
+        ScriptedPeer? peer = null;
+        var connector = new InMemoryConnector(request =>
+        {
+            var (client, server) = InMemoryConnector.Pair(A, request.Remote.Address);
+            peer = new ScriptedPeer(server.Pipe);
+            return client;
+        });
+        var session = system.Spawn("s", () => new PeerSessionActor(TestConfigs.Session(65001, "10.0.0.1", "10.0.0.2", 65002, holdTime: 9),
+            rib, connector, new PeerCounters()));
+        await session.WaitForAsync(s => s.State == SessionState.OpenSent, "OpenSent");
+        await peer!.HandshakeAsync(65002, 0x0A000002, 9, AfiSafi.Ipv4Unicast);
+        await rib.ExpectAsync<RibCommand.PeerUp>();
+
+        clock.Advance(TimeSpan.FromSeconds(8));
+        await Settle();
+        Assert.That((await session.StatusAsync()).State, Is.EqualTo(SessionState.Established));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var notification = await peer.ExpectAsync<NotificationMessage>();
+        Assert.That((notification.Code, notification.Subcode), Is.EqualTo((NotificationCode.HoldTimerExpired, (byte)0)));
+        var down = await rib.ExpectAsync<RibCommand.PeerDown>();
+        Assert.That(down.Reason, Does.Contain("hold timer"));
+        var status = await session.StatusAsync();
+        Assert.That(status.LastNotificationOut, Is.EqualTo("HoldTimerExpired/Unspecific"));
+    }
+
+    [Test]
+    public async Task Traffic_from_the_peer_pushes_the_hold_deadline_back()
+    {
+        var clock = new ManualTimeProvider();
+        await using var system = new ActorSystem(time: clock);
+        var rib = new Probe<RibCommand>();
+        ScriptedPeer? peer = null;
+        var connector = new InMemoryConnector(request =>
+        {
+            var (client, server) = InMemoryConnector.Pair(A, request.Remote.Address);
+            peer = new ScriptedPeer(server.Pipe);
+            return client;
+        });
+        var session = system.Spawn("s", () => new PeerSessionActor(TestConfigs.Session(65001, "10.0.0.1", "10.0.0.2", 65002, holdTime: 9),
+            rib, connector, new PeerCounters()));
+        await session.WaitForAsync(s => s.State == SessionState.OpenSent, "OpenSent");
+        await peer!.HandshakeAsync(65002, 0x0A000002, 9, AfiSafi.Ipv4Unicast);
+        await rib.ExpectAsync<RibCommand.PeerUp>();
+        for (int i = 0; i < 5; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(6));
+            await peer.SendAsync(KeepaliveMessage.Instance);
+            await session.WaitForAsync(s => s.KeepalivesIn >= 2 + i, "the keepalive to be counted");
+        }
+        Assert.That((await session.StatusAsync()).State, Is.EqualTo(SessionState.Established), "30 s with a 9 s hold time, kept up by keepalives");
+    }
+
+    [TestCase(0x0A000009u, true, TestName = "Collision: a peer with the higher BGP identifier keeps its own connection (RFC 4271 §6.8)")]
+    [TestCase(0x0A000000u, false, TestName = "Collision: a peer with the lower BGP identifier loses its connection to ours (RFC 4271 §6.8)")]
+    public async Task Simultaneous_opens_are_resolved_by_bgp_identifier(uint peerId, bool incomingWins)
+    {
+        var clock = new ManualTimeProvider();
+        await using var system = new ActorSystem(time: clock);
+        var rib = new Probe<RibCommand>();
+        ScriptedPeer? outgoing = null;
+        var connector = new InMemoryConnector(request =>
+        {
+            var (client, server) = InMemoryConnector.Pair(A, request.Remote.Address);
+            outgoing = new ScriptedPeer(server.Pipe);
+            return client;
+        });
+        // our identifier is 10.0.0.1
+        var session = system.Spawn("s", () => new PeerSessionActor(TestConfigs.Session(65001, "10.0.0.1", "10.0.0.2", 65002, holdTime: 90),
+            rib, connector, new PeerCounters()));
+        await session.WaitForAsync(s => s.State == SessionState.OpenSent, "OpenSent on our connection");
+        await outgoing!.ExpectAsync<OpenMessage>();
+
+        var (peerEnd, ourEnd) = InMemoryConnector.Pair(B, A);
+        var incoming = new ScriptedPeer(peerEnd.Pipe);
+        await session.TellAsync(new SessionCommand.Incoming(ourEnd));
+        await incoming.ExpectAsync<OpenMessage>();
+
+        var open = new OpenMessage(65002, 90, peerId, new EquatableArray<Capability>([new FourOctetAsCapability(65002), new MultiprotocolCapability(AfiSafi.Ipv4Unicast)]));
+        await outgoing.SendAsync(open);
+        var (winner, loser) = incomingWins ? (incoming, outgoing) : (outgoing, incoming);
+        var cease = await loser.ExpectAsync<NotificationMessage>();
+        Assert.That((cease.Code, cease.Subcode), Is.EqualTo((NotificationCode.Cease, (byte)CeaseSubcode.ConnectionCollisionResolution)));
+        await loser.ExpectClosedAsync();
+
+        if (incomingWins) await winner.SendAsync(open);
+        await winner.SendAsync(KeepaliveMessage.Instance);
+        await rib.ExpectAsync<RibCommand.PeerUp>();
+        var status = await session.StatusAsync();
+        Assert.That(status.State, Is.EqualTo(SessionState.Established));
+        Assert.That(status.EstablishedTransitions, Is.EqualTo(1));
+    }
+}
