@@ -49,6 +49,15 @@ public enum UpdateErrorSubcode : byte
     MalformedAsPath = 11,
 }
 
+/// <summary>Finite State Machine Error subcodes (RFC 6608 §3).</summary>
+public enum FsmErrorSubcode : byte
+{
+    Unspecified = 0,
+    UnexpectedMessageInOpenSent = 1,
+    UnexpectedMessageInOpenConfirm = 2,
+    UnexpectedMessageInEstablished = 3,
+}
+
 /// <summary>Cease subcodes (RFC 4486, RFC 8538).</summary>
 public enum CeaseSubcode : byte
 {
