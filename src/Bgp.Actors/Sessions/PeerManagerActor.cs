@@ -121,6 +121,15 @@ public sealed class PeerManagerActor(
     {
         if (!_peers.Remove(address, out var peer)) return Unknown(address);
         await peer.Session.TellAsync(new SessionCommand.Disable(new NotificationMessage(NotificationCode.Cease, (byte)why)));
+        try
+        {
+            // queued behind Disable: once answered, the Cease is on its way and stopping cannot overtake it
+            await peer.Session.AskAsync<SessionCommand, PeerStatus>(r => new SessionCommand.GetStatus(r), AskTimeout);
+        }
+        catch (AskTimeoutException)
+        {
+            Context.Log.LogWarning("neighbor {Peer}: session did not acknowledge the Cease; stopping it anyway", address);
+        }
         Context.Stop(peer.Session);
         await peer.Session.Completion.WaitAsync(AskTimeout);
         if (peer.Neighbor.Md5Password is not null) listener?.SetMd5Key(address, null);

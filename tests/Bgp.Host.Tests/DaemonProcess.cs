@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using NUnit.Framework;
+
+namespace Bgp.Host.Tests;
+
+/// <summary>
+/// bgpactorsd as a child process with JSON logs on stdout, for tests that need the real thing:
+/// signals, sockets, exit codes. Stopped by PID on dispose, whatever happened.
+/// </summary>
+public sealed class DaemonProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly List<string> _all = [];
+    private readonly object _gate = new();
+
+    private DaemonProcess(Process process) => _process = process;
+
+    public int Pid => _process.Id;
+
+    public static DaemonProcess Start(string configPath)
+    {
+        var dll = typeof(Program).Assembly.Location;
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add(configPath);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start bgpactorsd");
+        var daemon = new DaemonProcess(process);
+        process.OutputDataReceived += (_, e) => daemon.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => daemon.Add(e.Data is null ? null : "stderr: " + e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return daemon;
+    }
+
+    private void Add(string? line)
+    {
+        if (line is null) return;
+        lock (_gate) _all.Add(line);
+        _lines.Enqueue(line);
+    }
+
+    public string Log
+    {
+        get { lock (_gate) return string.Join("\n", _all); }
+    }
+
+    /// <summary>The "Message" of every JSON log line so far.</summary>
+    public IReadOnlyList<string> Messages
+    {
+        get
+        {
+            List<string> lines;
+            lock (_gate) lines = [.. _all];
+            var messages = new List<string>();
+            foreach (var line in lines)
+            {
+                if (!line.StartsWith('{')) continue;
+                try
+                {
+                    using var doc = JsonDocument.Parse(line);
+                    if (doc.RootElement.TryGetProperty("Message", out var m)) messages.Add(m.GetString() ?? "");
+                }
+                catch (JsonException)
+                {
+                }
+            }
+            return messages;
+        }
+    }
+
+    /// <summary>Waits (bounded) until a log message contains <paramref name="text"/>; returns it.</summary>
+    public async Task<string> WaitForLogAsync(string text, TimeSpan? wait = null, int skip = 0)
+    {
+        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(20));
+        while (DateTime.UtcNow < deadline)
+        {
+            var found = Messages.Where(m => m.Contains(text, StringComparison.Ordinal)).Skip(skip).FirstOrDefault();
+            if (found is not null) return found;
+            if (_process.HasExited) break;
+            await Task.Delay(50);
+        }
+        throw new AssertionException($"bgpactorsd did not log \"{text}\" (exited: {_process.HasExited}). Log:\n{Log}");
+    }
+
+    public int Count(string text) => Messages.Count(m => m.Contains(text, StringComparison.Ordinal));
+
+    public bool HasExited => _process.HasExited;
+
+    public void Signal(string name)
+    {
+        using var kill = Process.Start("kill", ["-" + name, Pid.ToString()]);
+        kill.WaitForExit(5000);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan wait)
+    {
+        using var cts = new CancellationTokenSource(wait);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+        _process.Dispose();
+    }
+}
