@@ -1,0 +1,57 @@
+using System.Diagnostics;
+
+namespace Bgp.Interop.Tests.Lab;
+
+/// <summary>The result of a control command (birdc, vtysh, gobgp, bgpctl).</summary>
+public sealed record CommandResult(int ExitCode, string Stdout, string Stderr)
+{
+    public bool Ok => ExitCode == 0;
+
+    public string Combined => Stderr.Length == 0 ? Stdout : $"{Stdout}\n[stderr] {Stderr}";
+}
+
+/// <summary>Runs a short control command with a hard time limit; a command that overruns is killed by its PID.</summary>
+public static class LabCommand
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    public static async Task<CommandResult> RunAsync(string file, IEnumerable<string> arguments, TimeSpan? timeout = null)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (string a in arguments) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            DaemonProcess.Signal(process.Id, 9);
+            throw new TimeoutException($"{file} {string.Join(' ', psi.ArgumentList)} took longer than {timeout ?? DefaultTimeout}");
+        }
+        return new CommandResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+    }
+
+    /// <summary>The absolute path of an executable: <paramref name="name"/> itself when it has a slash, else the first hit on PATH and the sbin directories.</summary>
+    public static string? Locate(string name)
+    {
+        if (name.Contains('/')) return File.Exists(name) ? name : null;
+        string path = (Environment.GetEnvironmentVariable("PATH") ?? "") + ":/usr/sbin:/sbin:/usr/local/sbin";
+        foreach (string dir in path.Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = Path.Combine(dir, name);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+}
