@@ -33,6 +33,7 @@ public sealed class PeerSessionActor : Actor<SessionCommand>
     private bool _enabled;
     private Slot? _established;
     private InboundFrame _current;
+    private readonly Dictionary<AfiSafi, long> _announcedSinceUp = [];
 
     public PeerSessionActor(PeerSessionSettings settings, ActorRef<RibCommand> rib, IBgpConnector connector, PeerCounters counters,
         bool enabled = true)
@@ -402,7 +403,14 @@ public sealed class PeerSessionActor : Actor<SessionCommand>
             case ProcessUpdate:
                 if (_current.Result.Message is UpdateMessage update)
                 {
-                    foreach (var _ in update.Announced()) _counters.PrefixesAnnouncedIn++;
+                    if (update.IsEndOfRib(out var eorFamily))
+                        Context.Log.LogInformation("peer {Peer} AS{RemoteAs}: End-of-RIB for {Family}: {Count} prefixes announced since the session came up",
+                            Peer, _settings.Neighbor.RemoteAsn, eorFamily.ToString(), _announcedSinceUp.GetValueOrDefault(eorFamily));
+                    foreach (var (family, _) in update.Announced())
+                    {
+                        _counters.PrefixesAnnouncedIn++;
+                        _announcedSinceUp[family] = _announcedSinceUp.GetValueOrDefault(family) + 1;
+                    }
                     foreach (var _ in update.WithdrawnRoutes()) _counters.PrefixesWithdrawnIn++;
                     await _rib.TellAsync(new RibCommand.UpdateReceived(Peer, update));
                 }
@@ -429,6 +437,7 @@ public sealed class PeerSessionActor : Actor<SessionCommand>
         _slots.Insert(0, slot);
         slot.Settings = _fsmSettings;
         _established = slot;
+        _announcedSinceUp.Clear();
         _counters.EstablishedTransitions++;
         _counters.EstablishedSince = Context.Time.GetUtcNow();
         _counters.LastError = null;
