@@ -61,6 +61,12 @@ public static class Program
                 stdout.WriteLine($"bgpactorsd {Version}");
                 return 0;
             }
+            if (parsed.GetValue(configFile) is string option && option.StartsWith('-'))
+            {
+                stderr.WriteLine($"bgpactorsd: unknown option {option}");
+                stderr.WriteLine("Try 'bgpactorsd --help'.");
+                return ExitError;
+            }
             if (parsed.GetValue(configFile) is string path)
                 return new Daemon(path, stderr).RunAsync().GetAwaiter().GetResult();
             stderr.WriteLine("bgpactorsd: give a configuration file to run (bgpactorsd CONFIG), or --check FILE, --diff NEW CURRENT, --version");

@@ -224,12 +224,12 @@ public sealed class ConfigCommandTests
     }
 
     [Test]
-    public void Without_a_command_the_daemon_says_it_cannot_run_sessions_yet()
+    public void Without_a_config_file_or_command_the_daemon_says_what_it_needs()
     {
         var (exit, _, stderr) = Run();
 
         Assert.That(exit, Is.EqualTo(2));
-        Assert.That(stderr, Does.Contain("cannot run sessions yet"));
+        Assert.That(stderr, Does.Contain("give a configuration file to run"));
     }
 
     [Test]
