@@ -11,6 +11,9 @@ internal interface IActorCell
     Task Completion { get; }
     void RequestStop();
     void EscalateFrom(IActorCell child, Exception error);
+
+    /// <summary>Called by a child just before its completion is signalled, so its name is free once it has stopped.</summary>
+    void ChildStopped(string name, IActorCell child);
 }
 
 /// <summary>
@@ -105,6 +108,9 @@ internal sealed class ActorCell<T> : ActorRef<T>, IActorCell
         _mailbox.Writer.TryWrite(new Envelope<T>(EnvelopeKind.Wake, default!, null, 0));
     }
 
+    public void ChildStopped(string name, IActorCell child) =>
+        _children.TryRemove(new KeyValuePair<string, IActorCell>(name, child));
+
     public void EscalateFrom(IActorCell child, Exception error)
     {
         _escalated.Enqueue(error);
@@ -116,8 +122,6 @@ internal sealed class ActorCell<T> : ActorRef<T>, IActorCell
         if (_stopRequested) throw new InvalidOperationException($"{Path} is stopping and cannot spawn {name}");
         var child = new ActorCell<TChild>(System, this, Path + "/" + name, factory, options, Options.ChildStrategy);
         if (!_children.TryAdd(name, child)) throw new InvalidOperationException($"{Path} already has a child named {name}");
-        _ = child.Completion.ContinueWith(_ => _children.TryRemove(new KeyValuePair<string, IActorCell>(name, child)),
-            TaskScheduler.Default);
         child.Start();
         return child;
     }
@@ -170,6 +174,7 @@ internal sealed class ActorCell<T> : ActorRef<T>, IActorCell
             await StopInstanceAsync().ConfigureAwait(false);
             while (_mailbox.Reader.TryRead(out var left))
                 if (left.Kind == EnvelopeKind.User) System.CountDeadLetter();
+            _parent?.ChildStopped(Path[(Path.LastIndexOf('/') + 1)..], this);
             _completion.TrySetResult();
         }
     }
