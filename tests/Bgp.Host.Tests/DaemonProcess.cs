@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.Json;
 using NUnit.Framework;
 
 namespace Bgp.Host.Tests;
@@ -54,20 +53,7 @@ public sealed class DaemonProcess : IDisposable
         {
             List<string> lines;
             lock (_gate) lines = [.. _all];
-            var messages = new List<string>();
-            foreach (var line in lines)
-            {
-                if (!line.StartsWith('{')) continue;
-                try
-                {
-                    using var doc = JsonDocument.Parse(line);
-                    if (doc.RootElement.TryGetProperty("Message", out var m)) messages.Add(m.GetString() ?? "");
-                }
-                catch (JsonException)
-                {
-                }
-            }
-            return messages;
+            return JsonLog.Messages(lines);
         }
     }
 

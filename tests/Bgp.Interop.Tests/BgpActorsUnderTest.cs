@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Bgp.Interop.Tests.Lab;
 
 namespace Bgp.Interop.Tests;
@@ -55,24 +54,12 @@ public sealed class BgpActorsUnderTest : IAsyncDisposable
 
     public IReadOnlyList<string> Messages()
     {
-        var messages = new List<string>();
-        if (!File.Exists(LogPath)) return messages;
+        if (!File.Exists(LogPath)) return [];
         using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using var reader = new StreamReader(stream);
-        while (reader.ReadLine() is { } line)
-        {
-            if (!line.StartsWith('{')) continue;
-            try
-            {
-                using var doc = JsonDocument.Parse(line);
-                if (doc.RootElement.TryGetProperty("Message", out var m)) messages.Add(m.GetString() ?? "");
-            }
-            catch (JsonException)
-            {
-                // a line still being written
-            }
-        }
-        return messages;
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line) lines.Add(line);
+        return JsonLog.Messages(lines);
     }
 
     public int Count(string text) => Messages().Count(m => m.Contains(text, StringComparison.Ordinal));

@@ -149,8 +149,6 @@ public sealed class PeerManagerActor(
         var nextByAddress = next.Neighbors.ToDictionary(n => n.Address);
         foreach (var address in _peers.Keys.ToList())
             if (!nextByAddress.ContainsKey(address)) await RemoveAsync(address, CeaseSubcode.PeerDeconfigured);
-        var global = _config.Global;
-        _config = _config with { Neighbors = new EquatableArray<NeighborConfig>([.. _config.Neighbors.Where(n => nextByAddress.ContainsKey(n.Address))]) };
         foreach (var neighbor in next.Neighbors.ToList())
         {
             if (!_peers.TryGetValue(neighbor.Address, out var existing))
@@ -165,19 +163,16 @@ public sealed class PeerManagerActor(
             {
                 await RemoveAsync(neighbor.Address, CeaseSubcode.OtherConfigurationChange);
                 Spawn(neighbor, existing.Counters);
-                _config = _config with { Neighbors = new EquatableArray<NeighborConfig>([.. _config.Neighbors, neighbor]) };
                 Context.Log.LogInformation("neighbor {Peer}: changed settings need a new OPEN; session reset", neighbor.Address);
             }
             else
             {
-                await existing.Session.TellAsync(new SessionCommand.Reconfigure(_settingsFactory(neighbor, global)));
+                await existing.Session.TellAsync(new SessionCommand.Reconfigure(_settingsFactory(neighbor, _config.Global)));
                 _peers[neighbor.Address] = existing with { Neighbor = neighbor };
-                _config = _config with
-                {
-                    Neighbors = new EquatableArray<NeighborConfig>([.. _config.Neighbors.Select(n => n.Address.Equals(neighbor.Address) ? neighbor : n)]),
-                };
             }
         }
+        // neighbors and peer groups are now what the file says; [global] stays until a restart
+        _config = _config with { Neighbors = next.Neighbors, PeerGroups = next.PeerGroups };
         if (diff.RequiresRestart)
             Context.Log.LogWarning("reload: {Count} changes need a restart and were not applied: {Changes}",
                 diff.Changes.Count(c => c.Class == ChangeClass.RestartRequired),

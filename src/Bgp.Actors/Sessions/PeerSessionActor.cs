@@ -339,7 +339,8 @@ public sealed class PeerSessionActor : Actor<SessionCommand>
             Context.Log.LogInformation("peer {Peer} AS{RemoteAs}: {OldState} -> {NewState} on {Event}",
                 Peer, _settings.Neighbor.RemoteAsn, before, after, ev.GetType().Name);
         }
-        foreach (var action in transition.Actions.ToArray()) await ExecuteAsync(slot, action);
+        var actions = transition.Actions;
+        for (int i = 0; i < actions.Count; i++) await ExecuteAsync(slot, actions[i]);
         await AfterStepAsync(slot, before, after);
     }
 
@@ -406,16 +407,21 @@ public sealed class PeerSessionActor : Actor<SessionCommand>
                     if (update.IsEndOfRib(out var eorFamily))
                         Context.Log.LogInformation("peer {Peer} AS{RemoteAs}: End-of-RIB for {Family}: {Count} prefixes announced since the session came up",
                             Peer, _settings.Neighbor.RemoteAsn, eorFamily.ToString(), _announcedSinceUp.GetValueOrDefault(eorFamily));
-                    foreach (var (family, _) in update.Announced())
-                    {
-                        _counters.PrefixesAnnouncedIn++;
-                        _announcedSinceUp[family] = _announcedSinceUp.GetValueOrDefault(family) + 1;
-                    }
-                    foreach (var _ in update.WithdrawnRoutes()) _counters.PrefixesWithdrawnIn++;
+                    // counted from the NLRI lists, not by enumerating routes: this runs once per UPDATE
+                    CountAnnounced(AfiSafi.Ipv4Unicast, update.Nlri.Count);
+                    if (update.MpReach is { } reach) CountAnnounced(reach.Family, reach.Nlri.Count);
+                    _counters.PrefixesWithdrawnIn += update.Withdrawn.Count + (update.MpUnreach?.Nlri.Count ?? 0);
                     await _rib.TellAsync(new RibCommand.UpdateReceived(Peer, update));
                 }
                 break;
         }
+    }
+
+    private void CountAnnounced(AfiSafi family, int count)
+    {
+        if (count == 0) return;
+        _counters.PrefixesAnnouncedIn += count;
+        _announcedSinceUp[family] = _announcedSinceUp.GetValueOrDefault(family) + count;
     }
 
     private void ArmHold(Slot slot, TimeSpan due)

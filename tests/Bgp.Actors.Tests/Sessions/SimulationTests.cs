@@ -17,6 +17,34 @@ public class SimulationTests
 
     private static async Task Settle() => await Task.Delay(30);
 
+    /// <summary>A session (10.0.0.1, AS65001) that dials a scripted peer (10.0.0.2, AS65002) over an in-memory pipe; returns once in OpenSent.</summary>
+    private static async Task<(ActorRef<SessionCommand> Session, ScriptedPeer Peer, Probe<RibCommand> Rib)> DialScriptedPeerAsync(
+        ActorSystem system, int holdTime)
+    {
+        var rib = new Probe<RibCommand>();
+        ScriptedPeer? peer = null;
+        var connector = new InMemoryConnector(request =>
+        {
+            var (client, server) = InMemoryConnector.Pair(A, request.Remote.Address);
+            peer = new ScriptedPeer(server.Pipe);
+            return client;
+        });
+        var session = system.Spawn("s", () => new PeerSessionActor(TestConfigs.Session(65001, "10.0.0.1", "10.0.0.2", 65002, holdTime),
+            rib, connector, new PeerCounters()));
+        await session.WaitForAsync(s => s.State == SessionState.OpenSent, "OpenSent on our connection");
+        return (session, peer!, rib);
+    }
+
+    /// <summary>As <see cref="DialScriptedPeerAsync"/>, then plays the peer's OPEN exchange up to Established.</summary>
+    private static async Task<(ActorRef<SessionCommand> Session, ScriptedPeer Peer, Probe<RibCommand> Rib)> EstablishedWithScriptedPeerAsync(
+        ActorSystem system, int holdTime)
+    {
+        var (session, peer, rib) = await DialScriptedPeerAsync(system, holdTime);
+        await peer.HandshakeAsync(65002, 0x0A000002, (ushort)holdTime, AfiSafi.Ipv4Unicast);
+        await rib.ExpectAsync<RibCommand.PeerUp>();
+        return (session, peer, rib);
+    }
+
     [Test]
     public async Task Two_speakers_establish_and_keepalives_hold_the_session_for_three_hold_periods()
     {
@@ -62,19 +90,7 @@ public class SimulationTests
     {
         var clock = new ManualTimeProvider();
         await using var system = new ActorSystem(time: clock);
-        var rib = new Probe<RibCommand>();
-        ScriptedPeer? peer = null;
-        var connector = new InMemoryConnector(request =>
-        {
-            var (client, server) = InMemoryConnector.Pair(A, request.Remote.Address);
-            peer = new ScriptedPeer(server.Pipe);
-            return client;
-        });
-        var session = system.Spawn("s", () => new PeerSessionActor(TestConfigs.Session(65001, "10.0.0.1", "10.0.0.2", 65002, holdTime: 9),
-            rib, connector, new PeerCounters()));
-        await session.WaitForAsync(s => s.State == SessionState.OpenSent, "OpenSent");
-        await peer!.HandshakeAsync(65002, 0x0A000002, 9, AfiSafi.Ipv4Unicast);
-        await rib.ExpectAsync<RibCommand.PeerUp>();
+        var (session, peer, rib) = await EstablishedWithScriptedPeerAsync(system, holdTime: 9);
 
         clock.Advance(TimeSpan.FromSeconds(8));
         await Settle();
@@ -93,19 +109,7 @@ public class SimulationTests
     {
         var clock = new ManualTimeProvider();
         await using var system = new ActorSystem(time: clock);
-        var rib = new Probe<RibCommand>();
-        ScriptedPeer? peer = null;
-        var connector = new InMemoryConnector(request =>
-        {
-            var (client, server) = InMemoryConnector.Pair(A, request.Remote.Address);
-            peer = new ScriptedPeer(server.Pipe);
-            return client;
-        });
-        var session = system.Spawn("s", () => new PeerSessionActor(TestConfigs.Session(65001, "10.0.0.1", "10.0.0.2", 65002, holdTime: 9),
-            rib, connector, new PeerCounters()));
-        await session.WaitForAsync(s => s.State == SessionState.OpenSent, "OpenSent");
-        await peer!.HandshakeAsync(65002, 0x0A000002, 9, AfiSafi.Ipv4Unicast);
-        await rib.ExpectAsync<RibCommand.PeerUp>();
+        var (session, peer, rib) = await EstablishedWithScriptedPeerAsync(system, holdTime: 9);
         for (int i = 0; i < 5; i++)
         {
             clock.Advance(TimeSpan.FromSeconds(6));
@@ -121,19 +125,9 @@ public class SimulationTests
     {
         var clock = new ManualTimeProvider();
         await using var system = new ActorSystem(time: clock);
-        var rib = new Probe<RibCommand>();
-        ScriptedPeer? outgoing = null;
-        var connector = new InMemoryConnector(request =>
-        {
-            var (client, server) = InMemoryConnector.Pair(A, request.Remote.Address);
-            outgoing = new ScriptedPeer(server.Pipe);
-            return client;
-        });
         // our identifier is 10.0.0.1
-        var session = system.Spawn("s", () => new PeerSessionActor(TestConfigs.Session(65001, "10.0.0.1", "10.0.0.2", 65002, holdTime: 90),
-            rib, connector, new PeerCounters()));
-        await session.WaitForAsync(s => s.State == SessionState.OpenSent, "OpenSent on our connection");
-        await outgoing!.ExpectAsync<OpenMessage>();
+        var (session, outgoing, rib) = await DialScriptedPeerAsync(system, holdTime: 90);
+        await outgoing.ExpectAsync<OpenMessage>();
 
         var (peerEnd, ourEnd) = InMemoryConnector.Pair(B, A);
         var incoming = new ScriptedPeer(peerEnd.Pipe);
