@@ -34,6 +34,9 @@ public sealed class PeerSessionActor : Actor<SessionCommand>
     private Slot? _established;
     private InboundFrame _current;
 
+    /// <summary>Events without fields are values: one instance serves every UPDATE.</summary>
+    private static readonly UpdateMsg UpdateMsgEvent = new();
+
     public PeerSessionActor(PeerSessionSettings settings, ActorRef<RibCommand> rib, IBgpConnector connector, PeerCounters counters,
         bool enabled = true)
     {
@@ -160,7 +163,13 @@ public sealed class PeerSessionActor : Actor<SessionCommand>
         }
     }
 
-    private Slot? Find(int connectionId) => _slots.Find(s => s.Connection?.Id == connectionId);
+    /// <summary>A loop rather than List.Find: it runs for every inbound message, and a capturing lambda allocates.</summary>
+    private Slot? Find(int connectionId)
+    {
+        foreach (var slot in _slots)
+            if (slot.Connection?.Id == connectionId) return slot;
+        return null;
+    }
 
     // ---- inbound ---------------------------------------------------------------------------
 
@@ -216,7 +225,7 @@ public sealed class PeerSessionActor : Actor<SessionCommand>
                 else if (result.Action == ErrorAction.AttributeDiscard)
                     Context.Log.LogInformation("peer {Peer}: attributes discarded (RFC 7606): {Errors}", Peer, result.Errors);
                 _current = frame with { Result = new DecodeResult(update, result.Errors) };
-                ev = new UpdateMsg();
+                ev = UpdateMsgEvent;
                 break;
             case RouteRefreshMessage:
                 ev = new RouteRefreshMsg();
@@ -338,7 +347,8 @@ public sealed class PeerSessionActor : Actor<SessionCommand>
             Context.Log.LogInformation("peer {Peer} AS{RemoteAs}: {OldState} -> {NewState} on {Event}",
                 Peer, _settings.Neighbor.RemoteAsn, before, after, ev.GetType().Name);
         }
-        foreach (var action in transition.Actions.ToArray()) await ExecuteAsync(slot, action);
+        var actions = transition.Actions;  // immutable; indexed because a span cannot live across the awaits
+        for (int i = 0; i < actions.Count; i++) await ExecuteAsync(slot, actions[i]);
         await AfterStepAsync(slot, before, after);
     }
 
@@ -402,8 +412,9 @@ public sealed class PeerSessionActor : Actor<SessionCommand>
             case ProcessUpdate:
                 if (_current.Result.Message is UpdateMessage update)
                 {
-                    foreach (var _ in update.Announced()) _counters.PrefixesAnnouncedIn++;
-                    foreach (var _ in update.WithdrawnRoutes()) _counters.PrefixesWithdrawnIn++;
+                    // the counts Announced() and WithdrawnRoutes() would enumerate
+                    _counters.PrefixesAnnouncedIn += update.Nlri.Count + (update.MpReach?.Nlri.Count ?? 0);
+                    _counters.PrefixesWithdrawnIn += update.Withdrawn.Count + (update.MpUnreach?.Nlri.Count ?? 0);
                     await _rib.TellAsync(new RibCommand.UpdateReceived(Peer, update));
                 }
                 break;

@@ -1,0 +1,105 @@
+using System.Buffers;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using Bgp.Actors.Sessions;
+using Bgp.Benchmarks.SessionReplay;
+using Bgp.Wire;
+
+namespace Bgp.Benchmarks;
+
+/// <summary>
+/// One session receiving a full table: the UPDATEs of RIPE bgpdump's
+/// <c>updates.et-header.2015.gz</c> (one iBGP peer, AS3856, sending its whole table right after
+/// the session came up) replayed over loopback TCP. An operation is one prefix, so "Mean" is
+/// nanoseconds per prefix and 10⁹ / Mean is prefixes per second.
+/// </summary>
+/// <remarks>
+/// <see cref="ReceiveOverLoopback"/>: a real <see cref="PeerSessionActor"/> on the actor runtime
+/// with the real <see cref="TcpConnector"/>, timed from the peer's first write until the
+/// <see cref="CountingRib"/> standing in for the RIB has counted every prefix. The connection and
+/// OPEN exchange happen in the iteration setup, outside the measurement.
+/// <see cref="ReceiveOverLoopbackWithoutActors"/>: the same through a bare <see cref="BgpConnection"/>
+/// (socket, pipe, framing, decoding), counting on its reader's thread.
+/// <see cref="FrameAndDecode"/>: the same bytes through <see cref="MessageFramer"/> and
+/// <see cref="MessageDecoder"/> in a loop, no sockets, pipes or actors.
+/// </remarks>
+[MemoryDiagnoser]
+[SimpleJob(warmupCount: 5, iterationCount: 20)]
+public class SessionReplayBenchmarks
+{
+    private ReplaySetup _setup = null!;
+    private LoopbackReplay? _replay;
+
+    [GlobalSetup]
+    public void Setup() => _setup = ReplaySetup.Load();
+
+    [IterationSetup(Target = nameof(ReceiveOverLoopback))]
+    public void ConnectSession() => _replay = LoopbackReplay.StartSessionAsync(_setup).GetAwaiter().GetResult();
+
+    [IterationSetup(Target = nameof(ReceiveOverLoopbackWithoutActors))]
+    public void ConnectBare() => _replay = LoopbackReplay.StartBareAsync(_setup).GetAwaiter().GetResult();
+
+    [IterationCleanup(Targets = [nameof(ReceiveOverLoopback), nameof(ReceiveOverLoopbackWithoutActors)])]
+    public void Disconnect() => _replay!.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    [Benchmark(OperationsPerInvoke = ReplaySetup.Prefixes)]
+    public Task ReceiveOverLoopback() => _replay!.RunAsync();
+
+    [Benchmark(OperationsPerInvoke = ReplaySetup.Prefixes)]
+    public Task ReceiveOverLoopbackWithoutActors() => _replay!.RunAsync();
+
+    [Benchmark(OperationsPerInvoke = ReplaySetup.Prefixes)]
+    public long FrameAndDecode()
+    {
+        var buffer = new ReadOnlySequence<byte>(_setup.Feed.Updates);
+        var context = _setup.Context;
+        long prefixes = 0;
+        while (MessageFramer.TryReadFrame(ref buffer, context.MaxMessageLength, out var frame, out _, out _) == FrameStatus.Message)
+        {
+            if (MessageDecoder.Decode(frame, context).Message is UpdateMessage update)
+                prefixes += CountingRib.Count(update);
+        }
+        if (prefixes != ReplaySetup.Prefixes) throw new InvalidOperationException($"decoded {prefixes} prefixes, expected {ReplaySetup.Prefixes}");
+        return prefixes;
+    }
+}
+
+/// <summary>
+/// <see cref="SessionReplayBenchmarks.ReceiveOverLoopback"/> once per fresh process, with no
+/// warm-up: the first full table a just-started daemon receives. The feed is decoded once while
+/// it is loaded, so the codec is already compiled; the session, pipe and actor paths are not.
+/// Two jobs: the runtime's default tiered compilation, and with quick JIT off
+/// (<c>DOTNET_TC_QuickJit=0</c>, i.e. <c>TieredCompilationQuickJit=false</c>), where code that
+/// has no ReadyToRun image is compiled optimised on first call.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(ColdStartConfig))]
+public class SessionReplayColdStartBenchmarks
+{
+    private ReplaySetup _setup = null!;
+    private LoopbackReplay? _replay;
+
+    private sealed class ColdStartConfig : ManualConfig
+    {
+        public ColdStartConfig()
+        {
+            var cold = Job.Default.WithStrategy(RunStrategy.ColdStart).WithLaunchCount(5).WithWarmupCount(0).WithIterationCount(1);
+            AddJob(cold.WithId("TieredDefault"));
+            AddJob(cold.WithEnvironmentVariables(new EnvironmentVariable("DOTNET_TC_QuickJit", "0")).WithId("QuickJitOff"));
+        }
+    }
+
+    [GlobalSetup]
+    public void Setup() => _setup = ReplaySetup.Load();
+
+    [IterationSetup]
+    public void ConnectSession() => _replay = LoopbackReplay.StartSessionAsync(_setup).GetAwaiter().GetResult();
+
+    [IterationCleanup]
+    public void Disconnect() => _replay!.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    [Benchmark(OperationsPerInvoke = ReplaySetup.Prefixes)]
+    public Task ReceiveOverLoopbackCold() => _replay!.RunAsync();
+}
