@@ -35,6 +35,9 @@ public sealed class PeerSessionActor : Actor<SessionCommand>
     private InboundFrame _current;
     private readonly Dictionary<AfiSafi, long> _announcedSinceUp = [];
 
+    /// <summary>Events without fields are values: one instance serves every UPDATE.</summary>
+    private static readonly UpdateMsg UpdateMsgEvent = new();
+
     public PeerSessionActor(PeerSessionSettings settings, ActorRef<RibCommand> rib, IBgpConnector connector, PeerCounters counters,
         bool enabled = true)
     {
@@ -161,7 +164,13 @@ public sealed class PeerSessionActor : Actor<SessionCommand>
         }
     }
 
-    private Slot? Find(int connectionId) => _slots.Find(s => s.Connection?.Id == connectionId);
+    /// <summary>A loop rather than List.Find: it runs for every inbound message, and a capturing lambda allocates.</summary>
+    private Slot? Find(int connectionId)
+    {
+        foreach (var slot in _slots)
+            if (slot.Connection?.Id == connectionId) return slot;
+        return null;
+    }
 
     // ---- inbound ---------------------------------------------------------------------------
 
@@ -217,7 +226,7 @@ public sealed class PeerSessionActor : Actor<SessionCommand>
                 else if (result.Action == ErrorAction.AttributeDiscard)
                     Context.Log.LogInformation("peer {Peer}: attributes discarded (RFC 7606): {Errors}", Peer, result.Errors);
                 _current = frame with { Result = new DecodeResult(update, result.Errors) };
-                ev = new UpdateMsg();
+                ev = UpdateMsgEvent;
                 break;
             case RouteRefreshMessage:
                 ev = new RouteRefreshMsg();
