@@ -16,9 +16,10 @@ const string Usage = """
     usage: bgp-replay-peer --mrt FILE --local-as N --index I --next-hop ADDR
                            [--local ADDR --peer ADDR --peer-as N] [--port 179] [--router-id ADDR]
                            [--hold-time 180] [--connect-timeout 120] [--drop-as LIST] [--wait-go]
-                           [--go-timeout 900] [--count-only]
+                           [--wait-connect] [--go-timeout 900] [--count-only]
       --drop-as LIST   comma-separated ASNs or ranges (65000,64999,65001-65004): routes whose
                        recorded AS_PATH holds one are not announced (the receiver would see a loop)
+      --wait-connect   once loaded, wait for a line "connect" on stdin before connecting
       --wait-go        once Established, wait for a line "go" on stdin before sending the feed
       --count-only     load and rewrite the feed, print the "ready" line and exit
     """;
@@ -57,6 +58,7 @@ if (options.CountOnly) return 0;
 Session? session = null;
 try
 {
+    if (options.WaitConnect) await WaitForLineAsync("connect", TimeSpan.FromSeconds(options.GoTimeout), stop.Token);
     var peer = new IPEndPoint(IPAddress.Parse(options.Peer!), options.Port);
     session = await Session.ConnectAsync(IPAddress.Parse(options.Local!), peer, TimeSpan.FromSeconds(options.ConnectTimeout), stop.Token);
     using var handshake = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
@@ -105,32 +107,31 @@ finally
 
 static async Task SendAsync(Session session, Feed feed, Options options, CancellationToken ct)
 {
-    if (options.WaitGo) await WaitForGoAsync(TimeSpan.FromSeconds(options.GoTimeout), ct);
+    if (options.WaitGo) await WaitForLineAsync("go", TimeSpan.FromSeconds(options.GoTimeout), ct);
     var clock = Stopwatch.StartNew();
     await session.SendFeedAsync(feed, ct);
     Say($"sent updates={feed.Updates} bytes={feed.Bytes.Length} seconds={clock.Elapsed.TotalSeconds:0.000}");
 }
 
-static async Task WaitForGoAsync(TimeSpan timeout, CancellationToken ct)
+static async Task WaitForLineAsync(string word, TimeSpan timeout, CancellationToken ct)
 {
     using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
     cts.CancelAfter(timeout);
-    using var stdin = new StreamReader(Console.OpenStandardInput());
     for (int lines = 0; lines < 1000; lines++)
     {
         string? line;
         try
         {
-            line = await stdin.ReadLineAsync(cts.Token);
+            line = await Stdin.Reader.ReadLineAsync(cts.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new SessionEndedException($"no \"go\" on stdin within {timeout.TotalSeconds:0} s");
+            throw new SessionEndedException($"no \"{word}\" on stdin within {timeout.TotalSeconds:0} s");
         }
-        if (line is null) throw new SessionEndedException("stdin closed before \"go\"");
-        if (line.Trim() == "go") return;
+        if (line is null) throw new SessionEndedException($"stdin closed before \"{word}\"");
+        if (line.Trim() == word) return;
     }
-    throw new SessionEndedException("too many lines on stdin without \"go\"");
+    throw new SessionEndedException($"too many lines on stdin without \"{word}\"");
 }
 
 static void Say(string line)
@@ -139,15 +140,21 @@ static void Say(string line)
     Console.Out.Flush();
 }
 
+internal static class Stdin
+{
+    /// <summary>One reader for every wait, so a line it has buffered is not lost between them.</summary>
+    public static readonly StreamReader Reader = new(Console.OpenStandardInput());
+}
+
 internal sealed record Options(
     string Mrt, uint LocalAs, int Index, string NextHop, string? Local, string? Peer, uint PeerAs, int Port,
-    string? RouterId, int HoldTime, int ConnectTimeout, HashSet<uint> DropAs, bool WaitGo, int GoTimeout, bool CountOnly)
+    string? RouterId, int HoldTime, int ConnectTimeout, HashSet<uint> DropAs, bool WaitConnect, bool WaitGo, int GoTimeout, bool CountOnly)
 {
     public static Options Parse(string[] args)
     {
         var values = new Dictionary<string, string>();
         var flags = new HashSet<string>();
-        string[] flagNames = ["--wait-go", "--count-only"];
+        string[] flagNames = ["--wait-connect", "--wait-go", "--count-only"];
         for (int i = 0; i < args.Length; i++)
         {
             string a = args[i];
@@ -191,6 +198,7 @@ internal sealed record Options(
             HoldTime: Int("--hold-time", 180, 0, 65535),
             ConnectTimeout: Int("--connect-timeout", 120, 1, 86400),
             DropAs: ParseAsList(Maybe("--drop-as")),
+            WaitConnect: flags.Contains("--wait-connect"),
             WaitGo: flags.Contains("--wait-go"),
             GoTimeout: Int("--go-timeout", 900, 1, 86400),
             CountOnly: countOnly);
