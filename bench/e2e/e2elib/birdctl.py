@@ -86,7 +86,7 @@ _ROUTES = re.compile(r'(\d+) (imported|filtered|exported|preferred)')
 def protocol_facts(lines):
     """From `show protocols all NAME`: BGP state, last error, and the ipv4 channel's counters."""
     facts = {'bgp_state': None, 'last_error': None, 'imported': 0, 'exported': 0,
-             'import_received': 0, 'export_accepted': 0}
+             'import_received': 0, 'import_withdraws_received': 0, 'export_accepted': 0}
     for line in lines:
         s = line.strip()
         if s.startswith('BGP state:'):
@@ -98,6 +98,8 @@ def protocol_facts(lines):
                 facts[kind] = int(count)
         elif s.startswith('Import updates:'):
             facts['import_received'] = _first_int(s)
+        elif s.startswith('Import withdraws:'):
+            facts['import_withdraws_received'] = _first_int(s)
         elif s.startswith('Export updates:'):
             values = s.split(':', 1)[1].split()
             # columns: received rejected filtered ignored accepted (BIRD 2)

@@ -99,9 +99,9 @@ class Run:
                     'target_processes': nprocs,
                     'rss_samples': sampler.samples,
                 })
-            self.result['ok'] = True
             if t0 is not None:
                 self._tester_stats(t0)
+            self.result['ok'] = True
             return self.result
         except (RunFailed, BirdError, TimeoutError, RuntimeError, OSError) as e:
             self.result['error'] = str(e)
@@ -239,6 +239,11 @@ class Run:
         return {p.name: cpu_seconds(session_pids(p.proc.pid)) for p in self._peers() if p.proc}
 
     def _tester_stats(self, t0):
+        if self.plan.mode != 'mrt':
+            # what the target sent the testers: nothing in normal mode, (N-1)xP routes in fanout
+            facts = [t.session() for t in self.testers]
+            self.result['testers_updates_received'] = sum(f['import_received'] for f in facts)
+            self.result['testers_withdraws_received'] = sum(f['import_withdraws_received'] for f in facts)
         if self.plan.mode == 'mrt':
             sent = [t.sent for t in self.testers]
             if all(sent):

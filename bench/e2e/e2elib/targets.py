@@ -103,7 +103,8 @@ class BirdTarget(Target):
 class GoBgpTarget(Target):
     name = 'gobgp'
     binary = 'gobgpd'
-    note = 'explicit neighbors; policy: import accept, export reject (testers) / accept (monitor)'
+    note = ('explicit neighbors; a global export policy rejects routes to the testers (neighbor-level '
+            'policy applies to route-server clients only)')
 
     def version(self):
         _, out = _run(['gobgpd', '--version'])
@@ -114,35 +115,34 @@ class GoBgpTarget(Target):
         d = os.path.join(run_dir, 'target')
         os.makedirs(d, exist_ok=True)
         conf = os.path.join(d, 'gobgpd.toml')
-
-        def neighbor(addr, asn, passive, export):
-            return '\n'.join([
-                '[[neighbors]]',
-                '  [neighbors.config]',
-                '    neighbor-address = "{0}"'.format(addr),
-                '    peer-as = {0}'.format(asn),
-                '  [neighbors.transport.config]',
-                '    local-address = "{0}"'.format(TARGET_ADDR),
-                '    passive-mode = {0}'.format('true' if passive else 'false'),
-                '  [neighbors.timers.config]',
-                '    connect-retry = 1',
-                '  [neighbors.ebgp-multihop.config]',
-                '    enabled = true',
-                '    multihop-ttl = 8',
-                '  [[neighbors.afi-safis]]',
-                '    [neighbors.afi-safis.config]',
-                '      afi-safi-name = "ipv4-unicast"',
-                '  [neighbors.apply-policy.config]',
-                '    default-import-policy = "accept-route"',
-                '    default-export-policy = "{0}"'.format('accept-route' if export else 'reject-route'),
-                ''])
-
+        out = ['[global.config]', '  as = {0}'.format(TARGET_AS), '  router-id = "{0}"'.format(TARGET_ADDR),
+               '  port = {0}'.format(PORT), '  local-address-list = ["{0}"]'.format(TARGET_ADDR),
+               '[global.apply-policy.config]', '  default-import-policy = "accept-route"',
+               '  default-export-policy = "accept-route"']
+        if not plan.export_to_testers:
+            # In GoBGP a neighbor's own apply-policy is used for route-server clients only; for
+            # plain peers the global export policy decides, a neighbor set matching the receiver.
+            out += ['  export-policy-list = ["nothing-to-testers"]', '',
+                    '[[defined-sets.neighbor-sets]]', '  neighbor-set-name = "testers"',
+                    '  neighbor-info-list = [{0}]'.format(', '.join('"{0}"'.format(t.addr) for t in plan.testers)), '',
+                    '[[policy-definitions]]', '  name = "nothing-to-testers"',
+                    '  [[policy-definitions.statements]]', '    name = "reject-to-testers"',
+                    '    [policy-definitions.statements.conditions.match-neighbor-set]',
+                    '      neighbor-set = "testers"', '      match-set-options = "any"',
+                    '    [policy-definitions.statements.actions]', '      route-disposition = "reject-route"']
+        out.append('')
+        peers = [(t.addr, t.asn, True) for t in plan.testers] + [(MONITOR_ADDR, MONITOR_AS, False)]
+        for addr, asn, passive in peers:
+            out += ['[[neighbors]]',
+                    '  [neighbors.config]', '    neighbor-address = "{0}"'.format(addr), '    peer-as = {0}'.format(asn),
+                    '  [neighbors.transport.config]', '    local-address = "{0}"'.format(TARGET_ADDR),
+                    '    passive-mode = {0}'.format('true' if passive else 'false'),
+                    '  [neighbors.timers.config]', '    connect-retry = 1',
+                    '  [neighbors.ebgp-multihop.config]', '    enabled = true', '    multihop-ttl = 8',
+                    '  [[neighbors.afi-safis]]', '    [neighbors.afi-safis.config]', '      afi-safi-name = "ipv4-unicast"',
+                    '']
         with open(conf, 'w') as f:
-            f.write('[global.config]\n  as = {0}\n  router-id = "{1}"\n  port = {2}\n  local-address-list = ["{1}"]\n\n'
-                    .format(TARGET_AS, TARGET_ADDR, PORT))
-            for t in plan.testers:
-                f.write(neighbor(t.addr, t.asn, True, plan.export_to_testers) + '\n')
-            f.write(neighbor(MONITOR_ADDR, MONITOR_AS, False, True))
+            f.write('\n'.join(out))
         api = '127.0.0.1:{0}'.format(_free_port())
         self.proc = Proc('target-gobgp', ['gobgpd', '-f', conf, '-t', 'toml', '--api-hosts', api, '--pprof-disable',
                                           '-p', '-l', 'info'], os.path.join(d, 'gobgpd.log'))
