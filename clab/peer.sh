@@ -17,7 +17,7 @@ dir=$(cd "$dir" && pwd)
 # Defaults mirror LabPeerOptions and the per-kind defaults of the C# harness (tests/Bgp.Interop.Tests/Lab).
 declare -A V=(
   [REMOTE_ADDRESS]=127.0.1.1 [REMOTE_AS]=65000 [HOLD_TIME]=9 [CONNECT_RETRY]=1 [MULTIHOP]=8
-  [PASSIVE]=false [IPV6]=true [MD5_PASSWORD]= [TTL_SECURITY]= [NAME]=lab [API_PORT]=50054
+  [PASSIVE]=false [REMOTE_IS_ROUTE_SERVER]=false [IPV6]=true [MD5_PASSWORD]= [TTL_SECURITY]= [NAME]=lab [API_PORT]=50054
 )
 case $kind in
   bird)     n=1 conf=bird.conf     template=bird.conf ;;

@@ -20,12 +20,16 @@ public sealed class BgpActorsUnderTest : IAsyncDisposable
     public string Dir { get; }
     public string LogPath => _process.StdoutPath;
 
-    public static BgpActorsUnderTest Start(string dir, LabPeer peer, bool passive, int holdTime = 3, string? extra = null)
+    public static BgpActorsUnderTest Start(string dir, LabPeer peer, bool passive, int holdTime = 3, string? extra = null) =>
+        StartWith(dir, [(peer, extra)], passive, holdTime);
+
+    /// <summary>One <c>[[neighbors]]</c> entry per lab peer, each with its own extra keys.</summary>
+    public static BgpActorsUnderTest StartWith(string dir, IReadOnlyList<(LabPeer Peer, string? Extra)> neighbors, bool passive = true,
+        int holdTime = 9)
     {
         Directory.CreateDirectory(dir);
-        var o = peer.Options;
         var config = Path.Combine(dir, "bgpactors.toml");
-        File.WriteAllText(config, $"""
+        var text = new System.Text.StringBuilder($"""
             [global]
             asn = {LabAddresses.DaemonAs}
             router_id = "{LabAddresses.Daemon}"
@@ -36,17 +40,26 @@ public sealed class BgpActorsUnderTest : IAsyncDisposable
             log_format = "json"
             log_level = "info"
 
-            [[neighbors]]
-            address = "{o.LocalAddress}"
-            remote_asn = {o.LocalAs}
-            description = "{peer.Kind} lab peer"
-            local_address = "{LabAddresses.Daemon}"
-            passive = {(passive ? "true" : "false")}
-            hold_time = {holdTime}
-            connect_retry = 1
-            families = ["ipv4-unicast", "ipv6-unicast"]
-            {extra}
             """);
+        foreach (var (peer, extra) in neighbors)
+        {
+            var o = peer.Options;
+            text.Append($"""
+
+                [[neighbors]]
+                address = "{o.LocalAddress}"
+                remote_asn = {o.LocalAs}
+                description = "{peer.Kind} lab peer"
+                local_address = "{LabAddresses.Daemon}"
+                passive = {(passive ? "true" : "false")}
+                hold_time = {holdTime}
+                connect_retry = 1
+                families = ["ipv4-unicast", "ipv6-unicast"]
+                {extra}
+
+                """);
+        }
+        File.WriteAllText(config, text.ToString());
         var dll = typeof(Bgp.Host.Program).Assembly.Location;
         var process = DaemonProcess.Start("dotnet", [dll, config], dir, Path.Combine(dir, "bgpactorsd.log"), Path.Combine(dir, "bgpactorsd.err"));
         return new BgpActorsUnderTest(process, dir);

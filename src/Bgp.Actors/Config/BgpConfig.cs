@@ -57,6 +57,12 @@ public sealed record GlobalConfig(
     /// <summary>Both wildcards: a dual-stack daemon unless the operator narrows it.</summary>
     public static EquatableArray<IPAddress> DefaultListenAddresses => new([IPAddress.Any, IPAddress.IPv6Any]);
 
+    /// <summary><c>always_compare_med</c>: compare MED between routes from different neighbouring ASes.</summary>
+    public bool AlwaysCompareMed { get; init; }
+
+    /// <summary><c>deterministic_med</c>: pick the best route per neighbouring AS first, so the result does not depend on arrival order.</summary>
+    public bool DeterministicMed { get; init; } = true;
+
     /// <summary>RFC 4456 §7: the CLUSTER_ID defaults to the router ID.</summary>
     public IPAddress EffectiveClusterId => ClusterId ?? RouterId;
 }
@@ -146,6 +152,15 @@ public sealed record NeighborConfig(
     public const int DefaultHoldTime = 90;                      // RFC 4271 §10 suggests 90 s
     public const int DefaultConnectRetry = 30;                  // RFC 4271 §10: 120 s suggested; 30 s is today's practice
 
+    /// <summary><c>import = "none"</c>: routes from the neighbor are kept (Adj-RIB-In) but never used.</summary>
+    public bool ImportNone { get; init; }
+
+    /// <summary><c>export = "none"</c>: nothing is advertised to the neighbor.</summary>
+    public bool ExportNone { get; init; }
+
+    /// <summary><c>next_hop_unchanged = true</c>: routes go to this eBGP neighbor with their next hop as received.</summary>
+    public bool NextHopUnchanged { get; init; }
+
     /// <summary>Internal (iBGP) when the remote AS equals ours.</summary>
     public bool IsInternal(GlobalConfig global) => RemoteAsn == global.Asn;
 
@@ -171,4 +186,9 @@ public sealed record PeerGroupConfig(
     MaxPrefixSetting? MaxPrefixes,
     bool? RouteServerClient,
     bool? RouteReflectorClient,
-    LogLevel? LogLevel);
+    LogLevel? LogLevel)
+{
+    public bool? ImportNone { get; init; }
+    public bool? ExportNone { get; init; }
+    public bool? NextHopUnchanged { get; init; }
+}

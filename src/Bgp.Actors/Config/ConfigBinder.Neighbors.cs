@@ -11,6 +11,7 @@ internal sealed partial class ConfigBinder
     [
         "remote_asn", "description", "local_address", "passive", "hold_time", "connect_retry", "families", "md5_password",
         "ttl_security", "max_prefixes", "route_server_client", "route_reflector_client", "log_level",
+        "import", "export", "next_hop_unchanged",
     ];
     private static readonly string[] NeighborKeys = ["address", .. SettingKeys, "peer_group"];
 
@@ -41,6 +42,9 @@ internal sealed partial class ConfigBinder
         public bool? RouteServerClient;
         public bool? RouteReflectorClient;
         public LogLevel? LogLevel;
+        public bool? ImportNone;
+        public bool? ExportNone;
+        public bool? NextHopUnchanged;
 
         public TomlSpan SpanOf(string key) => Table.TryGetValue(key, out var value) ? value.Span : Table.Span;
     }
@@ -73,7 +77,12 @@ internal sealed partial class ConfigBinder
             groups[key.Name] = new Group(new PeerGroupConfig(key.Name, settings.Description, settings.RemoteAsn, settings.LocalAddress,
                 settings.Passive, settings.HoldTime, settings.ConnectRetry, settings.Families, settings.Md5Password,
                 settings.TtlSecurityHops, settings.MaxPrefixes, settings.RouteServerClient, settings.RouteReflectorClient,
-                settings.LogLevel), settings);
+                settings.LogLevel)
+            {
+                ImportNone = settings.ImportNone,
+                ExportNone = settings.ExportNone,
+                NextHopUnchanged = settings.NextHopUnchanged,
+            }, settings);
         }
         return groups;
     }
@@ -189,10 +198,16 @@ internal sealed partial class ConfigBinder
             case "route_server_client": s.RouteServerClient = Boolean(key, value); break;
             case "route_reflector_client": s.RouteReflectorClient = Boolean(key, value); break;
             case "log_level": s.LogLevel = Level(key, value); break;
+            case "import": s.ImportNone = Keyword(key, value, Flows); break;
+            case "export": s.ExportNone = Keyword(key, value, Flows); break;
+            case "next_hop_unchanged": s.NextHopUnchanged = Boolean(key, value); break;
             default: return false;
         }
         return true;
     }
+
+    /// <summary><c>import</c>/<c>export</c>: "all" or "none" (the value stored is "none").</summary>
+    private static readonly (string Name, bool Value)[] Flows = [("all", false), ("none", true)];
 
     private EquatableArray<AfiSafi>? Families(TomlValue value)
     {

@@ -77,7 +77,12 @@ internal sealed partial class ConfigBinder
             routeServerClient,
             routeReflectorClient,
             n.LogLevel ?? g?.LogLevel ?? global?.Telemetry.LogLevel ?? LogLevel.Info,
-            group?.Config.Name);
+            group?.Config.Name)
+        {
+            ImportNone = n.ImportNone ?? g?.ImportNone ?? false,
+            ExportNone = n.ExportNone ?? g?.ExportNone ?? false,
+            NextHopUnchanged = n.NextHopUnchanged ?? g?.NextHopUnchanged ?? false,
+        };
     }
 
     /// <summary>True when a key is written but its value was refused (already reported).</summary>
@@ -101,6 +106,9 @@ internal sealed partial class ConfigBinder
                 "route_server_client" => s.RouteServerClient is null,
                 "route_reflector_client" => s.RouteReflectorClient is null,
                 "log_level" => s.LogLevel is null,
+                "import" => s.ImportNone is null,
+                "export" => s.ExportNone is null,
+                "next_hop_unchanged" => s.NextHopUnchanged is null,
                 _ => false,
             };
             if (missing) return true;

@@ -16,7 +16,7 @@ internal sealed partial class ConfigBinder
 {
     private static readonly string[] TopKeys = ["global", "neighbors", "peer_groups"];
     private static readonly string[] GlobalKeys =
-        ["asn", "router_id", "listen_addresses", "listen_port", "runtime_state_dir", "cluster_id", "telemetry"];
+        ["asn", "router_id", "listen_addresses", "listen_port", "runtime_state_dir", "cluster_id", "always_compare_med", "deterministic_med", "telemetry"];
     private static readonly string[] TelemetryKeys =
         ["log_format", "log_level", "prometheus_address", "looking_glass_address", "grpc_listeners"];
     private static readonly string[] GrpcKeys = ["unix", "tcp", "mode", "tls_cert", "tls_key", "tls_client_ca", "read_only", "token_file"];
@@ -107,6 +107,7 @@ internal sealed partial class ConfigBinder
         int port = GlobalConfig.DefaultListenPort;
         string stateDir = GlobalConfig.DefaultRuntimeStateDir;
         TomlTable? telemetryTable = null;
+        bool? alwaysCompareMed = null, deterministicMed = null;
         bool ok = true;
         foreach (var (key, value) in table)
         {
@@ -115,6 +116,8 @@ internal sealed partial class ConfigBinder
                 case "asn": ok &= (asn = Asn("asn", value)) is not null; break;
                 case "router_id": ok &= (routerId = RouterId("router_id", value)) is not null; break;
                 case "cluster_id": ok &= (clusterId = RouterId("cluster_id", value)) is not null; break;
+                case "always_compare_med": ok &= (alwaysCompareMed = Boolean("always_compare_med", value)) is not null; break;
+                case "deterministic_med": ok &= (deterministicMed = Boolean("deterministic_med", value)) is not null; break;
                 case "listen_addresses": ok &= ListenAddresses(value, ref listen); break;
                 case "listen_port": ok &= Assign(Integer("listen_port", value, 1, 65535, "a TCP port between 1 and 65535"), ref port); break;
                 case "runtime_state_dir": ok &= AssignRef(AbsolutePath("runtime_state_dir", value), ref stateDir); break;
@@ -134,7 +137,11 @@ internal sealed partial class ConfigBinder
         }
         var telemetry = BindTelemetry(telemetryTable, stateDir);
         if (!ok || asn is null || routerId is null || telemetry is null) return null;
-        return new GlobalConfig(asn.Value, routerId, listen, port, stateDir, clusterId, telemetry);
+        return new GlobalConfig(asn.Value, routerId, listen, port, stateDir, clusterId, telemetry)
+        {
+            AlwaysCompareMed = alwaysCompareMed ?? false,
+            DeterministicMed = deterministicMed ?? true,
+        };
     }
 
     /// <summary>RFC 6286 §2.1: the BGP Identifier (and RFC 4456 CLUSTER_ID) is a non-zero 4-octet value.</summary>

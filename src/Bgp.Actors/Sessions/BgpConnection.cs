@@ -74,6 +74,9 @@ public sealed class BgpConnection : IAsyncDisposable
     public ValueTask SendAsync(BgpMessage message, CancellationToken cancellationToken = default) =>
         _outbound.Writer.WriteAsync(MessageEncoder.Encode(message, _context), cancellationToken);
 
+    /// <summary>Queues already encoded bytes unless the queue is full.</summary>
+    public bool TrySendEncoded(byte[] messages) => _outbound.Writer.TryWrite(messages);
+
     /// <summary>Queues already encoded bytes (one or more whole messages).</summary>
     public ValueTask SendEncodedAsync(byte[] messages, CancellationToken cancellationToken = default) =>
         _outbound.Writer.WriteAsync(messages, cancellationToken);

@@ -23,6 +23,9 @@ public abstract record SessionCommand
     /// <summary>A snapshot of state, negotiation and counters.</summary>
     public sealed record GetStatus(Reply<PeerStatus> Reply) : SessionCommand;
 
+    /// <summary>Routes from the RIB to encode and send; acknowledged with <see cref="Rib.RibCommand.BatchSent"/>.</summary>
+    public sealed record SendRoutes(Rib.OutboundBatch Batch) : SessionCommand;
+
     internal sealed record Connected(int SlotId, BgpTransport Transport) : SessionCommand;
     internal sealed record ConnectFailed(int SlotId, string Reason) : SessionCommand;
     internal sealed record Inbound(int ConnectionId, InboundFrame Frame) : SessionCommand;
@@ -40,6 +43,8 @@ public sealed class PeerCounters
     public long[] MessagesOut { get; } = new long[6];
     public long PrefixesAnnouncedIn { get; set; }
     public long PrefixesWithdrawnIn { get; set; }
+    public long PrefixesAnnouncedOut { get; set; }
+    public long PrefixesWithdrawnOut { get; set; }
     public long TreatAsWithdrawIn { get; set; }
     public long NotificationsIn { get; set; }
     public long NotificationsOut { get; set; }
@@ -87,4 +92,8 @@ public sealed record PeerStatus(
     long Flaps,
     string? LastError,
     string? LastNotificationIn,
-    string? LastNotificationOut);
+    string? LastNotificationOut)
+{
+    public long PrefixesAnnouncedOut { get; init; }
+    public long PrefixesWithdrawnOut { get; init; }
+}

@@ -22,23 +22,27 @@ public class SupervisionTests
             router_id = "10.0.0.1"
             listen_addresses = []
 
+            # export = "none": the scripted peers then see only what this test is about (no re-advertised routes)
             [[neighbors]]
             address = "10.0.0.2"
             remote_asn = 65002
             connect_retry = 1
+            export = "none"
 
             [[neighbors]]
             address = "10.0.0.3"
             remote_asn = 65003
             connect_retry = 1
+            export = "none"
 
             [[neighbors]]
             address = "10.0.0.4"
             remote_asn = 65004
             connect_retry = 1
+            export = "none"
             """);
         await using var system = new ActorSystem();
-        var rib = system.Spawn<RibCommand>("rib", () => new AdjRibInActor());
+        var rib = system.Spawn<RibCommand>("rib", () => new RibActor(RibSettings.From(config.Global)));
         var peers = new System.Collections.Concurrent.ConcurrentQueue<(IPAddress Address, ScriptedPeer Peer)>();
         var connector = new InMemoryConnector(request =>
         {

@@ -250,6 +250,7 @@ public abstract class LabPeer : IAsyncDisposable
             ["MULTIHOP"] = Invariant(o.Multihop),
             ["PASSIVE"] = o.Passive ? "true" : "false",
             ["IPV6"] = o.Ipv6 ? "true" : "false",
+            ["REMOTE_IS_ROUTE_SERVER"] = o.RemoteIsRouteServer ? "true" : "false",
             ["MD5_PASSWORD"] = o.Md5Password ?? "",
             ["TTL_SECURITY"] = o.TtlSecurity is { } h ? Invariant(h) : "",
             ["TTL_MIN"] = o.TtlSecurity is { } m ? Invariant(256 - m) : "",

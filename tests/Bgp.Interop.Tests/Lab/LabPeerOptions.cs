@@ -51,6 +51,12 @@ public sealed record LabPeerOptions
     /// <summary>Session / protocol name where the daemon has one (BIRD protocol, FRR description).</summary>
     public string Name { get; init; } = "lab";
 
+    /// <summary>
+    /// The remote side is a route server (RFC 7947): its routes' AS_PATH starts with the announcing
+    /// client's AS, not its own. Daemons that check the first AS (OpenBGPD) are told not to.
+    /// </summary>
+    public bool RemoteIsRouteServer { get; init; }
+
     /// <summary>GoBGP gRPC port on 127.0.0.1; a free one is picked when null.</summary>
     public int? GoBgpApiPort { get; init; }
 

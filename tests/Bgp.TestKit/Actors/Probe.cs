@@ -59,6 +59,9 @@ public sealed class Probe<T>(string name = "probe", TimeProvider? time = null) :
         }
     }
 
+    /// <summary>A message already received, without waiting.</summary>
+    public bool TryReceive(out T message) => _received.Reader.TryRead(out message!);
+
     /// <summary>The next message of any type.</summary>
     public async Task<T> NextAsync(TimeSpan? wait = null)
     {

@@ -100,18 +100,22 @@ public sealed class ScriptedPeer : IAsyncDisposable
             var message = await ReceiveAsync(wait);
             if (message is T expected) return expected;
             if (message is KeepaliveMessage && typeof(T) != typeof(KeepaliveMessage)) continue;
+            if (IsEndOfRib(message) && typeof(T) != typeof(UpdateMessage)) continue;
             throw new AssertionException($"expected {typeof(T).Name}, got {(message is null ? "connection closed" : message.ToString())}");
         }
     }
 
-    /// <summary>Reads until the session closes the connection (skipping KEEPALIVEs); fails on anything else.</summary>
+    /// <summary>The End-of-RIB a session sends once its (possibly empty) initial table is out: skipped unless an UPDATE is expected.</summary>
+    private static bool IsEndOfRib(BgpMessage? message) => message is UpdateMessage u && u.IsEndOfRib(out _);
+
+    /// <summary>Reads until the session closes the connection (skipping KEEPALIVEs and End-of-RIB); fails on anything else.</summary>
     public async Task ExpectClosedAsync(TimeSpan? wait = null)
     {
         while (true)
         {
             var message = await ReceiveAsync(wait);
             if (message is null) return;
-            if (message is not KeepaliveMessage) throw new AssertionException($"expected the connection to close, got {message}");
+            if (message is not KeepaliveMessage && !IsEndOfRib(message)) throw new AssertionException($"expected the connection to close, got {message}");
         }
     }
 

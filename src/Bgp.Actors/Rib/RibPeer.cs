@@ -1,0 +1,100 @@
+using System.Net;
+using Bgp.Wire;
+
+namespace Bgp.Actors.Rib;
+
+/// <summary>How a peer relates to us: decides the export rules that apply to it.</summary>
+public enum PeerRole
+{
+    /// <summary>Routes we originate (injected); not a session.</summary>
+    Local,
+    /// <summary>External peer (different AS).</summary>
+    External,
+    /// <summary>Internal peer (same AS), not a route-reflector client.</summary>
+    Internal,
+    /// <summary>Internal peer that is our route-reflector client (RFC 4456).</summary>
+    ReflectorClient,
+    /// <summary>External peer served transparently as a route-server client (RFC 7947).</summary>
+    RouteServerClient,
+}
+
+/// <summary>
+/// What the RIB needs to know about a peer whose session is up: identity, role, and the
+/// per-neighbor switches that shape import and export. Built by the session from its settings and
+/// the negotiated session (<see cref="RibCommand.PeerUp"/>).
+/// </summary>
+public sealed record RibPeerInfo(
+    IPAddress Address,
+    uint RemoteAs,
+    uint LocalAs,
+    uint RouterId,
+    PeerRole Role,
+    IPAddress? LocalAddress,
+    FamilySet Families,
+    CodecContext Codec)
+{
+    /// <summary><c>export = "none"</c>: nothing is advertised to this peer.</summary>
+    public bool ExportNone { get; init; }
+
+    /// <summary><c>import = "none"</c>: routes are kept in Adj-RIB-In but never eligible.</summary>
+    public bool ImportNone { get; init; }
+
+    /// <summary><c>next_hop_unchanged = true</c>: eBGP routes keep their next hop towards this peer.</summary>
+    public bool NextHopUnchanged { get; init; }
+
+    public bool IsExternal => Role is PeerRole.External or PeerRole.RouteServerClient;
+    public bool IsInternal => Role is PeerRole.Internal or PeerRole.ReflectorClient;
+}
+
+/// <summary>A peer slot in the RIB: its info, the index its routes carry, and its export state.</summary>
+internal sealed class RibPeer
+{
+    public RibPeer(int index, RibPeerInfo info, long epoch)
+    {
+        Index = index;
+        Info = info;
+        Epoch = epoch;
+        Address = IpAddr.FromIPAddress(info.Address);
+        LocalAddress = info.LocalAddress is { } l ? IpAddr.FromIPAddress(l) : null;
+    }
+
+    public int Index { get; }
+    public RibPeerInfo Info { get; }
+
+    /// <summary>Distinguishes this session from an earlier one in the same slot (memo keys, acknowledgements).</summary>
+    public long Epoch { get; }
+
+    public IpAddr Address { get; }
+    public IpAddr? LocalAddress { get; }
+    public PeerRole Role => Info.Role;
+
+    /// <summary>Prefixes to re-evaluate for this peer, per family (the output path drains these).</summary>
+    public readonly Dictionary<AfiSafi, HashSet<Prefix>> Dirty = [];
+
+    /// <summary>Batches handed to the session and not yet acknowledged.</summary>
+    public int InFlight;
+
+    /// <summary>Families whose initial table is still being sent (End-of-RIB follows).</summary>
+    public readonly HashSet<AfiSafi> Initial = [];
+
+    /// <summary>Counters for the summary.</summary>
+    public long Advertised;
+    public long Withdrawn;
+    public long UpdatesQueued;
+
+    public int DirtyCount
+    {
+        get
+        {
+            int n = 0;
+            foreach (var set in Dirty.Values) n += set.Count;
+            return n;
+        }
+    }
+
+    public void MarkDirty(AfiSafi family, Prefix prefix)
+    {
+        if (!Dirty.TryGetValue(family, out var set)) Dirty[family] = set = [];
+        set.Add(prefix);
+    }
+}
