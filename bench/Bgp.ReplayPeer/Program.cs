@@ -10,6 +10,7 @@ using Bgp.Wire;
 //   ready updates=M prefixes=U announced=A withdrawn=W dropped=D bytes=B load_s=S
 //   established hold=H
 //   sent updates=M bytes=B seconds=S
+//   stopped updates_received=N        (at the end of a session: UPDATEs the peer sent us)
 // Exit codes: 0 stopped by SIGTERM/SIGINT (or after --count-only), 2 usage, 3 data, 4 session ended.
 
 const string Usage = """
@@ -87,7 +88,9 @@ try
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
     if (session is not null)
+    {
         await session.TrySendAsync(MessageEncoder.Encode(NotificationMessage.Shutdown("replay peer stopped")));
+    }
     return 0;
 }
 catch (SessionEndedException e)
@@ -102,7 +105,11 @@ catch (System.Net.Sockets.SocketException e)
 }
 finally
 {
-    if (session is not null) await session.DisposeAsync();
+    if (session is not null)
+    {
+        Say($"stopped updates_received={session.UpdatesReceived}");
+        await session.DisposeAsync();
+    }
 }
 
 static async Task SendAsync(Session session, Feed feed, Options options, CancellationToken ct)

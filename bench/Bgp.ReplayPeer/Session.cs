@@ -21,8 +21,8 @@ public sealed class Session : IAsyncDisposable
 
     private readonly Socket _socket;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly byte[] _in = new byte[BgpLimits.MaxExtendedMessageLength];
-    private int _buffered;
+    private readonly byte[] _in = new byte[4 * BgpLimits.MaxExtendedMessageLength];
+    private int _start, _end;
     private long _lastReceived = Stopwatch.GetTimestamp();
 
     private Session(Socket socket) => _socket = socket;
@@ -175,27 +175,41 @@ public sealed class Session : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The next message's type, and a copy of it for the few types that are looked into (OPEN,
+    /// NOTIFICATION); UPDATEs and KEEPALIVEs are only framed and skipped, so a peer sending many
+    /// small messages costs one pass over the bytes.
+    /// </summary>
     private async Task<(MessageType Type, byte[] Message)> ReceiveAsync(CancellationToken ct)
     {
         while (true)
         {
-            if (_buffered >= BgpLimits.HeaderLength)
+            int available = _end - _start;
+            if (available >= BgpLimits.HeaderLength)
             {
-                int length = BinaryPrimitives.ReadUInt16BigEndian(_in.AsSpan(16));
-                if (length < BgpLimits.HeaderLength)
+                int length = BinaryPrimitives.ReadUInt16BigEndian(_in.AsSpan(_start + 16));
+                if (length < BgpLimits.HeaderLength || length > _in.Length)
                     throw new SessionEndedException($"the peer sent a message of length {length}");
-                if (_buffered >= length)
+                if (available >= length)
                 {
-                    var message = _in.AsSpan(0, length).ToArray();
-                    _in.AsSpan(length, _buffered - length).CopyTo(_in);
-                    _buffered -= length;
+                    var type = (MessageType)_in[_start + 18];
+                    var message = type is MessageType.Open or MessageType.Notification
+                        ? _in.AsSpan(_start, length).ToArray()
+                        : [];
+                    _start += length;
                     Interlocked.Exchange(ref _lastReceived, Stopwatch.GetTimestamp());
-                    return ((MessageType)message[18], message);
+                    return (type, message);
                 }
             }
-            int n = await _socket.ReceiveAsync(_in.AsMemory(_buffered), SocketFlags.None, ct).ConfigureAwait(false);
+            if (_start > 0)
+            {
+                _in.AsSpan(_start, available).CopyTo(_in);
+                _start = 0;
+                _end = available;
+            }
+            int n = await _socket.ReceiveAsync(_in.AsMemory(_end), SocketFlags.None, ct).ConfigureAwait(false);
             if (n == 0) throw new SessionEndedException("the peer closed the connection");
-            _buffered += n;
+            _end += n;
         }
     }
 

@@ -14,7 +14,7 @@ class BirdError(Exception):
 
 
 class BirdCtl:
-    def __init__(self, path, timeout=10.0):
+    def __init__(self, path, timeout=30.0):
         self.path = path
         self.timeout = timeout
         self._sock = None

@@ -1,7 +1,6 @@
 """The harness's own BGP speakers: BIRD testers, the BIRD monitor, and MRT replay testers."""
 
 import os
-import queue
 import threading
 import time
 
@@ -123,15 +122,17 @@ class ReplayTester:
         self.ready = None          # dict from the "ready" line
         self.established = False
         self.sent = None           # dict from the "sent" line
-        self._lines = queue.Queue()
+        self.updates_received = None   # from the "stopped" line, once stopped
+        self._reader = None
 
     def start(self):
         self.proc = Proc(self.name, self.argv, os.path.join(self.dir, 'replay.log'), stdin=True, stdout_pipe=True)
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     def _read(self):
         with open(os.path.join(self.dir, 'stdout.log'), 'w') as log:
-            for raw in self.proc.popen.stdout:
+            for raw in iter(self.proc.popen.stdout.readline, b''):
                 line = raw.decode('utf-8', 'replace').strip()
                 log.write('{0:.3f} {1}\n'.format(time.monotonic(), line))
                 log.flush()
@@ -143,6 +144,8 @@ class ReplayTester:
                     self.established = True
                 elif word == 'sent':
                     self.sent = dict(fields, at=time.monotonic())
+                elif word == 'stopped':
+                    self.updates_received = int(fields.get('updates_received', 0))
 
     def _check_alive(self):
         if not self.proc.alive():
@@ -179,4 +182,7 @@ class ReplayTester:
 
     def stop(self):
         if self.proc:
-            self.proc.stop()
+            self.proc.stop(close_stdout=self._reader is None)
+            if self._reader:
+                self._reader.join(timeout=5)
+                self.proc.popen.stdout.close()

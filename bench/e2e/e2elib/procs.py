@@ -41,8 +41,12 @@ class Proc:
     def returncode(self):
         return self.popen.poll()
 
-    def stop(self, timeout=10.0):
-        """SIGTERM to the process group, SIGKILL after `timeout` seconds; always reaps."""
+    def stop(self, timeout=10.0, close_stdout=True):
+        """SIGTERM to the process group, SIGKILL after `timeout` seconds; always reaps.
+
+        With close_stdout=False a thread reading the process's stdout pipe gets to read it to the
+        end (and closes it).
+        """
         try:
             if self.alive():
                 _signal_group(self.pid, signal.SIGTERM)
@@ -55,7 +59,7 @@ class Proc:
             if session_pids(self.pid):
                 _signal_group(self.pid, signal.SIGKILL)
         finally:
-            for stream in (self.popen.stdin, self.popen.stdout):
+            for stream in (self.popen.stdin, self.popen.stdout if close_stdout else None):
                 if stream:
                     try:
                         stream.close()
