@@ -3,8 +3,9 @@
 Phases (times on the monotonic clock):
   peers up   the monitor and the testers start and load their configs (BIRD: the static routes,
              disabled; replay testers: the rewritten feed). Not timed.
-  setup      t_start: the target is started. Ends when every tester's and the monitor's session
-             with the target is Established, as the peers see it.
+  setup      t_start: the target is started. Once it listens on 127.40.0.1:179 the peers are
+             let connect; setup ends when every tester's and the monitor's session with the
+             target is Established, as the peers see it.
   announce   t0: the testers are told to announce (BIRD: `enable announce`; replay: "go").
   converge   ends at the first poll where the monitor holds every expected prefix (normal: NxP;
              fanout: NxP and every tester (N-1)xP; mrt: the feed's prefixes, and no import at the
