@@ -81,6 +81,7 @@ public sealed class TemplateRendererTests
         ["DIR"] = "/tmp/lab", ["CLAB"] = "/repo/clab", ["NAME"] = "lab", ["LOCAL_ADDRESS"] = "127.2.0.1", ["LOCAL_AS"] = "65002",
         ["REMOTE_ADDRESS"] = "127.0.1.1", ["REMOTE_AS"] = "65000", ["ROUTER_ID"] = "127.2.0.1", ["HOLD_TIME"] = "9",
         ["KEEPALIVE"] = "3", ["CONNECT_RETRY"] = "1", ["MULTIHOP"] = "8", ["PASSIVE"] = passive ? "true" : "false",
+        ["REMOTE_IS_ROUTE_SERVER"] = passive ? "true" : "false",
         ["IPV6"] = ipv6 ? "true" : "false", ["MD5_PASSWORD"] = md5 ?? "", ["TTL_SECURITY"] = ttl ?? "",
         ["TTL_MIN"] = ttl is null ? "" : "255", ["IPV4_ROUTES"] = "10.2.0.0/24,10.2.1.0/24", ["IPV6_ROUTES"] = "2001:db8:2::/48",
         ["NEXT_HOP4"] = "198.18.0.2", ["NEXT_HOP6"] = "2001:db8:ffff::2", ["API_PORT"] = "50054",
