@@ -1,0 +1,110 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using Bgp.Actors.Fsm;
+using Bgp.Actors.Rib;
+using Bgp.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace Bgp.Actors.Sessions;
+
+/// <summary>The session's side of route distribution: what the RIB is told at PeerUp, and sending its batches.</summary>
+public sealed partial class PeerSessionActor
+{
+    private RibPeerInfo RibInfo(Slot slot, NegotiatedSession session)
+    {
+        var n = _settings.Neighbor;
+        var role = n.RouteServerClient ? PeerRole.RouteServerClient
+            : n.RouteReflectorClient ? PeerRole.ReflectorClient
+            : _settings.IsInternal ? PeerRole.Internal
+            : PeerRole.External;
+        var local = slot.Connection?.Transport.Local.Address;
+        return new RibPeerInfo(Peer, session.PeerAs, _settings.Global.Asn, session.PeerBgpId, role, local, session.Families, session.Codec)
+        {
+            ImportNone = n.ImportNone,
+            ExportNone = n.ExportNone,
+            NextHopUnchanged = n.NextHopUnchanged,
+        };
+    }
+
+    /// <summary>Writes still waiting for room in the connection's queue, in order; later batches queue behind them.</summary>
+    private Task _routeWrites = Task.CompletedTask;
+
+    /// <summary>
+    /// Encodes a batch from the RIB with the session's codec and queues it on the connection. The
+    /// RIB is acknowledged once the bytes are queued; when the connection's queue is full the write
+    /// waits in the background (the session keeps running its timers and reading), so the RIB's
+    /// limit on unacknowledged batches is what bounds the memory a slow peer can hold.
+    /// </summary>
+    private async ValueTask SendRoutesAsync(OutboundBatch batch)
+    {
+        if (_established?.Connection is not { } connection || _established.Fsm.State != SessionState.Established)
+        {
+            await _rib.TellAsync(new RibCommand.BatchSent(Peer, batch.Epoch));   // stale: the RIB ignores its epoch
+            return;
+        }
+        var bytes = EncodeRoutes(batch, connection.Context);
+        if (bytes.Length == 0)
+        {
+            await _rib.TellAsync(new RibCommand.BatchSent(Peer, batch.Epoch));
+            return;
+        }
+        if (_routeWrites.IsCompleted && connection.TrySendEncoded(bytes))
+        {
+            await _rib.TellAsync(new RibCommand.BatchSent(Peer, batch.Epoch));
+            return;
+        }
+        _routeWrites = WriteLaterAsync(_routeWrites, connection, bytes, batch.Epoch);
+    }
+
+    private async Task WriteLaterAsync(Task previous, BgpConnection connection, byte[] bytes, long epoch)
+    {
+        await previous.ConfigureAwait(false);
+        try
+        {
+            await connection.SendEncodedAsync(bytes).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is System.Threading.Channels.ChannelClosedException or OperationCanceledException)
+        {
+            // the connection closed meanwhile; the RIB learns of it through PeerDown
+        }
+        await _rib.TellAsync(new RibCommand.BatchSent(Peer, epoch)).ConfigureAwait(false);
+    }
+
+    private byte[] EncodeRoutes(OutboundBatch batch, CodecContext codec)
+    {
+        var output = new ArrayBufferWriter<byte>(4096);
+        int messages = 0;
+        foreach (var part in batch.Families)
+        {
+            if (part.Withdrawn.Count > 0)
+            {
+                messages += UpdatePacker.Withdraw(output, part.Family, CollectionsMarshal.AsSpan(part.Withdrawn), codec);
+                _counters.PrefixesWithdrawnOut += part.Withdrawn.Count;
+            }
+            foreach (var (attributes, nlri) in part.Announced)
+            {
+                try
+                {
+                    messages += UpdatePacker.Announce(output, part.Family, attributes.NextHop, attributes.Attributes.AsSpan(),
+                        CollectionsMarshal.AsSpan(nlri), codec);
+                    _counters.PrefixesAnnouncedOut += nlri.Count;
+                }
+                catch (ArgumentException e)
+                {
+                    // attributes too large for the negotiated message size: these prefixes cannot be sent
+                    Context.Log.LogWarning("peer {Peer}: {Count} {Family} prefixes not sent: {Reason}", Peer, nlri.Count, part.Family.ToString(), e.Message);
+                }
+            }
+            if (part.EndOfRib)
+            {
+                var eor = MessageEncoder.Encode(UpdateMessage.EndOfRib(part.Family), codec);
+                output.Write(eor);
+                messages++;
+                Context.Log.LogInformation("peer {Peer} AS{RemoteAs}: initial {Family} table sent, End-of-RIB", Peer,
+                    _settings.Neighbor.RemoteAsn, part.Family.ToString());
+            }
+        }
+        _counters.MessagesOut[(int)MessageType.Update] += messages;
+        return output.WrittenSpan.ToArray();
+    }
+}
