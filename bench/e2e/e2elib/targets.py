@@ -27,6 +27,13 @@ def _run(argv, timeout=20):
         return -1, str(e)
 
 
+def _version(argv, pattern, fallback=lambda out: out.strip()):
+    """The version a daemon prints: the first group of pattern, else fallback(output)."""
+    _, out = _run(argv)
+    m = re.search(pattern, out)
+    return m.group(1) if m else fallback(out)
+
+
 def _free_port():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
@@ -66,9 +73,7 @@ class BirdTarget(Target):
     note = 'one master table; per peer protocol; pokes on the control socket while waiting'
 
     def version(self):
-        _, out = _run(['bird', '--version'])
-        m = re.search(r'BIRD version (\S+)', out)
-        return m.group(1) if m else out.strip()
+        return _version(['bird', '--version'], r'BIRD version (\S+)')
 
     def start(self, run_dir, plan):
         d = os.path.join(run_dir, 'target')
@@ -107,9 +112,7 @@ class GoBgpTarget(Target):
             'policy applies to route-server clients only)')
 
     def version(self):
-        _, out = _run(['gobgpd', '--version'])
-        m = re.search(r'gobgpd version (\S+)', out)
-        return m.group(1) if m else out.strip()
+        return _version(['gobgpd', '--version'], r'gobgpd version (\S+)')
 
     def start(self, run_dir, plan):
         d = os.path.join(run_dir, 'target')
@@ -155,9 +158,7 @@ class FrrTarget(Target):
     note = 'bgpd alone (-Z, no zebra); default coalesce-time; route-map deny out to testers'
 
     def version(self):
-        _, out = _run([self.binary, '--version'])
-        m = re.search(r'bgpd version (\S+)', out)
-        return m.group(1) if m else out.strip().splitlines()[0]
+        return _version([self.binary, '--version'], r'bgpd version (\S+)', lambda out: out.strip().splitlines()[0])
 
     def start(self, run_dir, plan):
         d = os.path.join(run_dir, 'target')
@@ -202,9 +203,7 @@ class OpenBgpdTarget(Target):
         return os.access(self.binary, os.X_OK) and shutil.which('bgpctl') is not None
 
     def version(self):
-        _, out = _run(['bgpctl', '-V'])
-        m = re.search(r'OpenBGPD (\S+)', out)
-        return m.group(1) if m else out.strip()
+        return _version(['bgpctl', '-V'], r'OpenBGPD (\S+)')
 
     def start(self, run_dir, plan):
         d = os.path.join(run_dir, 'target')

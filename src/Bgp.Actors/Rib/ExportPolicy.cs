@@ -104,7 +104,7 @@ public static class ExportPolicy
         if (!to.Info.Families.Contains(family)) return ExportVerdict.FamilyNotNegotiated;
         var memo = attributes.Memo ??= new ExportMemo();
         if (memo.TryGet(from, to, out var verdict, out exported)) return verdict;
-        verdict = Decide(from.Role, attributes, to, family);
+        verdict = Decide(from.Role, attributes, to.Role, to.Info.RemoteAs);
         if (verdict == ExportVerdict.Advertise)
         {
             var result = Transform(from, attributes, to, family, ctx);
@@ -114,9 +114,6 @@ public static class ExportPolicy
         memo.Add(from, to, verdict, exported);
         return verdict;
     }
-
-    private static ExportVerdict Decide(PeerRole from, RouteAttributes attributes, RibPeer to, AfiSafi family) =>
-        Decide(from, attributes, to.Role, to.Info.RemoteAs);
 
     /// <summary>The rules that decide whether a route goes out at all (not its attributes).</summary>
     public static ExportVerdict Decide(PeerRole from, RouteAttributes attributes, PeerRole to, uint toAs)

@@ -142,22 +142,23 @@ public sealed class Rib
     public void Apply(IPAddress address, UpdateMessage update)
     {
         if (!_byAddress.TryGetValue(address, out var peer)) return;
-        foreach (var n in update.Withdrawn) Withdraw(peer, AfiSafi.Ipv4Unicast, n);
-        if (update.MpUnreach is { IsTyped: true } unreach && _tables.ContainsKey(unreach.Family))
-            foreach (var n in unreach.Nlri) Withdraw(peer, unreach.Family, n);
+        var ipv4 = _tables[AfiSafi.Ipv4Unicast];
+        foreach (var n in update.Withdrawn) Withdraw(peer, ipv4, n);
+        if (update.MpUnreach is { IsTyped: true } unreach && _tables.TryGetValue(unreach.Family, out var unreachTable))
+            foreach (var n in unreach.Nlri) Withdraw(peer, unreachTable, n);
 
         if (update.Nlri.Count > 0 && update.Get<NextHopAttribute>() is { } nh)
         {
             var attributes = InternReceived(update, new NextHop(nh.Address));
             var ineligible = Check(peer, attributes);
-            foreach (var n in update.Nlri) Announce(peer, AfiSafi.Ipv4Unicast, n, attributes, ineligible);
+            foreach (var n in update.Nlri) Announce(peer, ipv4, n, attributes, ineligible);
             _attributes.Sweep(attributes);
         }
-        if (update.MpReach is { IsTyped: true } reach && reach.Nlri.Count > 0 && _tables.ContainsKey(reach.Family))
+        if (update.MpReach is { IsTyped: true } reach && reach.Nlri.Count > 0 && _tables.TryGetValue(reach.Family, out var reachTable))
         {
             var attributes = InternReceived(update, reach.NextHop);
             var ineligible = Check(peer, attributes);
-            foreach (var n in reach.Nlri) Announce(peer, reach.Family, n, attributes, ineligible);
+            foreach (var n in reach.Nlri) Announce(peer, reachTable, n, attributes, ineligible);
             _attributes.Sweep(attributes);
         }
     }
@@ -167,13 +168,13 @@ public sealed class Rib
     {
         if (!_tables.ContainsKey(family)) throw new ArgumentException($"family {family} is not held by the RIB", nameof(family));
         if (prefix.Afi != family.Afi) throw new ArgumentException($"{prefix} is not a {family} prefix", nameof(prefix));
-        var list = new List<PathAttribute>(attributes.Length + 1);
-        foreach (var a in attributes) if (a.Type is not (AttrType.NextHop or AttrType.MpReachNlri or AttrType.MpUnreachNlri)) list.Add(a);
+        var list = new List<PathAttribute>(attributes.Length + 2);
+        list.AddRange(attributes);   // Normalize drops NEXT_HOP and the MP attributes
         if (!list.Exists(a => a.Type == AttrType.Origin)) list.Add(OriginAttribute.Igp);
         if (!list.Exists(a => a.Type == AttrType.AsPath)) list.Add(new AsPathAttribute(AsPath.Empty));
         var normalized = RouteAttributes.Normalize(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list));
         var interned = _attributes.Intern(new RouteAttributes(normalized, nextHop));
-        Announce(_slots[LocalPeer]!, family, new Nlri(prefix), interned, Ineligible.None);
+        Announce(_slots[LocalPeer]!, _tables[family], new Nlri(prefix), interned, Ineligible.None);
         _attributes.Sweep(interned);
     }
 
@@ -181,7 +182,7 @@ public sealed class Rib
     public bool RemoveInjected(AfiSafi family, Prefix prefix)
     {
         if (!_tables.TryGetValue(family, out var table) || table.Find(prefix) is not { } entry || entry.Find(LocalPeer, 0) < 0) return false;
-        Withdraw(_slots[LocalPeer]!, family, new Nlri(prefix));
+        Withdraw(_slots[LocalPeer]!, table, new Nlri(prefix));
         return true;
     }
 
@@ -198,10 +199,11 @@ public sealed class Rib
         return Ineligible.None;
     }
 
-    private void Announce(RibPeer peer, AfiSafi family, Nlri nlri, RouteAttributes attributes, Ineligible ineligible)
+    private void Announce(RibPeer peer, RibTable table, Nlri nlri, RouteAttributes attributes, Ineligible ineligible)
     {
+        var family = table.Family;
         var prefix = nlri.Prefix;
-        var entry = _tables[family].GetOrAdd(prefix);
+        var entry = table.GetOrAdd(prefix);
         int i = entry.Find(peer.Index, nlri.PathId);
         if (i >= 0)
         {
@@ -219,10 +221,10 @@ public sealed class Rib
         if (ineligible == Ineligible.None) Reselect(family, prefix, entry, force: false);
     }
 
-    private void Withdraw(RibPeer peer, AfiSafi family, Nlri nlri)
+    private void Withdraw(RibPeer peer, RibTable table, Nlri nlri)
     {
+        var family = table.Family;
         var prefix = nlri.Prefix;
-        var table = _tables[family];
         if (table.Find(prefix) is not { } entry) return;
         int i = entry.Find(peer.Index, nlri.PathId);
         if (i < 0) return;

@@ -31,7 +31,7 @@ public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
     /// <summary>The state, for tests that inspect it between messages.</summary>
     internal Rib State => _rib;
 
-    protected override async ValueTask OnReceiveAsync(RibCommand message)
+    protected override ValueTask OnReceiveAsync(RibCommand message)
     {
         switch (message)
         {
@@ -88,18 +88,20 @@ public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
             case RibCommand.Flush:
                 _flushQueued = false;
                 Flush();
-                return;
+                return ValueTask.CompletedTask;
         }
-        await RequestFlushAsync();
+        if (!_flushQueued && AnythingToSend()) QueueFlush();
+        return ValueTask.CompletedTask;
     }
 
-    private async ValueTask RequestFlushAsync()
+    /// <summary>
+    /// A Flush queued behind what is already in the mailbox, so a burst of UPDATEs is applied
+    /// before anything goes out; a timer when the mailbox is full.
+    /// </summary>
+    private void QueueFlush()
     {
-        if (_flushQueued || !AnythingToSend()) return;
         _flushQueued = true;
-        // queued behind what is already in the mailbox: a burst of UPDATEs is applied before it goes out
         if (!Context.Self.TryTell(RibCommand.Flush.Instance)) Context.Timers.StartSingle("flush", RibCommand.Flush.Instance, RetryAfter);
-        await ValueTask.CompletedTask;
     }
 
     private bool AnythingToSend()
@@ -134,11 +136,7 @@ public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
             if (peer.InFlight < MaxInFlight && (peer.DirtyCount > 0 || peer.Initial.Count > 0)) more = true;
         }
         if (blocked) Context.Timers.StartSingle("flush", RibCommand.Flush.Instance, RetryAfter);
-        else if (more && !_flushQueued)
-        {
-            _flushQueued = true;
-            if (!Context.Self.TryTell(RibCommand.Flush.Instance)) Context.Timers.StartSingle("flush", RibCommand.Flush.Instance, RetryAfter);
-        }
+        else if (more && !_flushQueued) QueueFlush();
     }
 
     /// <summary>For a PeerUp without peer info (tests, tools): an external or internal peer by AS.</summary>
