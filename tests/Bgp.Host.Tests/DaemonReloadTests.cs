@@ -106,6 +106,7 @@ public class DaemonReloadTests
         var removed = await c.ExpectAsync<NotificationMessage>();
         Assert.That((removed.Code, removed.Subcode), Is.EqualTo((NotificationCode.Cease, (byte)Wire.CeaseSubcode.PeerDeconfigured)));
         await daemon.WaitForLogAsync("neighbor 127.10.0.3 removed");
+        await daemon.WaitForLogAsync("SIGHUP: reloaded", skip: 1); // logged after the removal; count it before the bad edit
 
         // an invalid edit: rejected with the diagnostics, nothing changes, the daemon keeps running
         int reloadsBefore = daemon.Count("SIGHUP: reloaded");
