@@ -38,6 +38,7 @@ public sealed class Rib
     private readonly ExportContext _export;
     private readonly AttributeTable _attributes = new();
     private readonly Dictionary<AfiSafi, RibTable> _tables = [];
+    private readonly RibTable[] _tablesBySlot;
     private readonly List<RibPeer?> _slots = [];
     private readonly Dictionary<IPAddress, RibPeer> _byAddress = [];
     private long _epoch;
@@ -56,13 +57,17 @@ public sealed class Rib
     {
         _settings = settings;
         _export = settings.Export;
-        foreach (var f in Families) _tables[f] = new RibTable(f);
+        _tablesBySlot = new RibTable[Families.Length];
+        for (int i = 0; i < Families.Length; i++) _tables[Families[i]] = _tablesBySlot[i] = new RibTable(Families[i], i);
         var local = new RibPeerInfo(IPAddress.Any, settings.LocalAs, settings.LocalAs, _export.RouterId, PeerRole.Local, null,
             new FamilySet(Families), CodecContext.Default);
         _slots.Add(new RibPeer(LocalPeer, local, ++_epoch));
     }
 
     public RibSettings Settings => _settings;
+
+    /// <summary>Paths not stored because their prefix already held <see cref="RibEntry.MaxPaths"/>.</summary>
+    public long PathsDropped { get; private set; }
 
     /// <summary>Distinct attribute sets held (received and exported).</summary>
     public int AttributeSets => _attributes.Count;
@@ -87,13 +92,14 @@ public sealed class Rib
         var peer = new RibPeer(index, info, ++_epoch);
         _slots[index] = peer;
         _byAddress[info.Address] = peer;
-        foreach (var family in Families)
+        foreach (var table in _tablesBySlot)
         {
-            if (!info.Families.Contains(family)) continue;
-            peer.Initial.Add(family);
+            if (!info.Families.Contains(table.Family)) continue;
+            peer.Initial.Add(table.Family);
             if (info.ExportNone) continue;
-            foreach (var (prefix, entry) in _tables[family].All())
-                if (entry.Best >= 0) peer.MarkDirty(family, prefix);
+            var export = peer.Exports[table.Slot];
+            for (int i = 0; i < table.IndexLimit; i++)
+                if (table.InUse(i) && table.At(i).Best >= 0) export.MarkDirty(i);
         }
         return peer;
     }
@@ -107,33 +113,47 @@ public sealed class Rib
         if (!_byAddress.Remove(address, out var peer)) return 0;
         _slots[peer.Index] = null;
         int withdrawn = 0;
-        var emptied = new List<Prefix>();
-        foreach (var (family, table) in _tables)
+        var touched = new List<int>();
+        foreach (var table in _tablesBySlot)
         {
-            emptied.Clear();
-            foreach (var (prefix, entry) in table.All())
+            touched.Clear();
+            foreach (var (index, sent) in peer.Exports[table.Slot].AllOut())
             {
-                if (entry.OutFor(peer.Index) is { } sent)
-                {
-                    Release(sent);
-                    entry.SetOut(peer.Index, null);
-                }
+                Release(sent);
+                touched.Add(index);
+            }
+            for (int index = 0; index < table.IndexLimit; index++)
+            {
+                if (!table.InUse(index)) continue;
+                ref var entry = ref table.At(index);
                 bool removed = false, bestRemoved = false;
                 for (int i = entry.Count - 1; i >= 0; i--)
                 {
-                    if (entry.Paths[i].Peer != peer.Index) continue;
+                    ref var path = ref entry.Path(i);
+                    if (path.Peer != peer.Index) continue;
                     bestRemoved |= i == entry.Best;
-                    _attributes.Release(entry.Paths[i].Attributes);
+                    _attributes.Release(path.Attributes);
                     entry.RemoveAt(i);
                     removed = true;
                     withdrawn++;
                 }
-                if (removed) Reselect(family, prefix, entry, force: bestRemoved);
-                if (entry.IsEmpty) emptied.Add(prefix);
+                if (!removed) continue;
+                Reselect(table, index, ref entry, force: bestRemoved);
+                touched.Add(index);
             }
-            foreach (var prefix in emptied) table.Remove(prefix);
+            foreach (int index in touched)
+                if (table.InUse(index) && IsEmpty(table, index)) table.Remove(index);
         }
         return withdrawn;
+    }
+
+    /// <summary>No path and nothing sent to any peer that is up: the prefix can go.</summary>
+    private bool IsEmpty(RibTable table, int index)
+    {
+        if (table.At(index).Count > 0) return false;
+        foreach (var p in _byAddress.Values)
+            if (p.Exports[table.Slot].OutAt(index) is not null) return false;
+        return true;
     }
 
     // ---------------------------------------------------------------- input
@@ -181,7 +201,7 @@ public sealed class Rib
     /// <summary>Withdraws a route of ours; false when there was none.</summary>
     public bool RemoveInjected(AfiSafi family, Prefix prefix)
     {
-        if (!_tables.TryGetValue(family, out var table) || table.Find(prefix) is not { } entry || entry.Find(LocalPeer, 0) < 0) return false;
+        if (!_tables.TryGetValue(family, out var table) || table.Find(prefix) is not (>= 0 and var index) || table.At(index).Find(LocalPeer, 0) < 0) return false;
         Withdraw(_slots[LocalPeer]!, table, new Nlri(prefix));
         return true;
     }
@@ -201,74 +221,90 @@ public sealed class Rib
 
     private void Announce(RibPeer peer, RibTable table, Nlri nlri, RouteAttributes attributes, Ineligible ineligible)
     {
-        var family = table.Family;
-        var prefix = nlri.Prefix;
-        var entry = table.GetOrAdd(prefix);
+        int index = table.GetOrAdd(nlri.Prefix);
+        ref var entry = ref table.At(index);
         int i = entry.Find(peer.Index, nlri.PathId);
         if (i >= 0)
         {
-            ref var existing = ref entry.Paths[i];
+            ref var existing = ref entry.Path(i);
             if (ReferenceEquals(existing.Attributes, attributes) && existing.Ineligible == ineligible) return;
             _attributes.Release(existing.Attributes);
             _attributes.AddRef(attributes);
             existing.Attributes = attributes;
             existing.Ineligible = ineligible;
-            Reselect(family, prefix, entry, force: i == entry.Best);
+            Reselect(table, index, ref entry, force: i == entry.Best);
+            return;
+        }
+        if (!entry.Add(new Route { Peer = (ushort)peer.Index, PathId = nlri.PathId, Attributes = attributes, Ineligible = ineligible }))
+        {
+            PathsDropped++;
             return;
         }
         _attributes.AddRef(attributes);
-        entry.Add(new Route { Peer = peer.Index, PathId = nlri.PathId, Attributes = attributes, Ineligible = ineligible });
-        if (ineligible == Ineligible.None) Reselect(family, prefix, entry, force: false);
+        if (ineligible == Ineligible.None) Reselect(table, index, ref entry, force: false);
     }
 
     private void Withdraw(RibPeer peer, RibTable table, Nlri nlri)
     {
-        var family = table.Family;
-        var prefix = nlri.Prefix;
-        if (table.Find(prefix) is not { } entry) return;
+        int index = table.Find(nlri.Prefix);
+        if (index < 0) return;
+        ref var entry = ref table.At(index);
         int i = entry.Find(peer.Index, nlri.PathId);
         if (i < 0) return;
         bool wasBest = i == entry.Best;
-        _attributes.Release(entry.Paths[i].Attributes);
+        _attributes.Release(entry.Path(i).Attributes);
         entry.RemoveAt(i);
-        if (wasBest) Reselect(family, prefix, entry, force: true);
-        if (entry.IsEmpty) table.Remove(prefix);
+        if (wasBest) Reselect(table, index, ref entry, force: true);
+        if (IsEmpty(table, index)) table.Remove(index);
     }
 
     /// <summary>
     /// Runs the decision process for one prefix; when the best route changes (or <paramref name="force"/>:
     /// the best route's attributes or presence changed), queues the prefix for every peer.
     /// </summary>
-    private void Reselect(AfiSafi family, Prefix prefix, RibEntry entry, bool force)
+    private void Reselect(RibTable table, int index, ref RibEntry entry, bool force)
     {
         int before = entry.Best;
-        int beforePeer = before >= 0 ? entry.Paths[before].Peer : -1;
-        uint beforePathId = before >= 0 ? entry.Paths[before].PathId : 0;
-        var beforeAttributes = before >= 0 ? entry.Paths[before].Attributes : null;
-
-        int n = 0;
-        if (_candidates.Length < entry.Count)
+        int beforePeer = -1;
+        uint beforePathId = 0;
+        RouteAttributes? beforeAttributes = null;
+        if (before >= 0)
         {
-            _candidates = new Candidate[entry.Count * 2];
-            _candidateIndex = new int[entry.Count * 2];
+            ref var b = ref entry.Path(before);
+            (beforePeer, beforePathId, beforeAttributes) = (b.Peer, b.PathId, b.Attributes);
         }
-        for (int i = 0; i < entry.Count; i++)
+
+        entry.Best = SelectBest(ref entry, out _);
+
+        bool changed = force || entry.Best < 0 != before < 0;
+        if (!changed && entry.Best >= 0)
         {
-            ref var r = ref entry.Paths[i];
+            ref var now = ref entry.Path(entry.Best);
+            changed = now.Peer != beforePeer || now.PathId != beforePathId || !ReferenceEquals(now.Attributes, beforeAttributes);
+        }
+        if (!changed) return;
+        foreach (var peer in _byAddress.Values)
+            if (!peer.Info.ExportNone && peer.Info.Families.Contains(table.Family)) peer.Exports[table.Slot].MarkDirty(index);
+    }
+
+    /// <summary>The decision process over the eligible paths of an entry: the best one's index (or -1) and the deciding step.</summary>
+    private int SelectBest(ref RibEntry entry, out BestPathStep step)
+    {
+        int n = 0, count = entry.Count;
+        if (_candidates.Length < count)
+        {
+            _candidates = new Candidate[count * 2];
+            _candidateIndex = new int[count * 2];
+        }
+        for (int i = 0; i < count; i++)
+        {
+            ref var r = ref entry.Path(i);
             if (r.Ineligible != Ineligible.None || _slots[r.Peer] is not { } from) continue;
             _candidates[n] = Candidate.Of(r, from);
             _candidateIndex[n++] = i;
         }
-        int best = BestPath.Select(_candidates.AsSpan(0, n), _settings.Decision, out var step);
-        entry.Best = best < 0 ? -1 : _candidateIndex[best];
-        entry.BestStep = step;
-
-        bool changed = force || entry.Best < 0 != before < 0
-            || (entry.Best >= 0 && (entry.Paths[entry.Best].Peer != beforePeer || entry.Paths[entry.Best].PathId != beforePathId
-                                    || !ReferenceEquals(entry.Paths[entry.Best].Attributes, beforeAttributes)));
-        if (!changed) return;
-        foreach (var peer in _byAddress.Values)
-            if (!peer.Info.ExportNone && peer.Info.Families.Contains(family)) peer.MarkDirty(family, prefix);
+        int best = BestPath.Select(_candidates.AsSpan(0, n), _settings.Decision, out step);
+        return best < 0 ? -1 : _candidateIndex[best];
     }
 
     // ---------------------------------------------------------------- output
@@ -283,45 +319,39 @@ public sealed class Rib
     {
         OutboundBatch? batch = null;
         int budget = _settings.BatchPrefixes;
-        foreach (var family in Families)
+        foreach (var table in _tablesBySlot)
         {
             if (budget <= 0) break;
-            var table = _tables[family];
-            if (peer.Dirty.TryGetValue(family, out var dirty) && dirty.Count > 0)
+            var family = table.Family;
+            var export = peer.Exports[table.Slot];
+            while (budget > 0)
             {
-                var taken = new List<Prefix>(Math.Min(budget, dirty.Count));
-                foreach (var prefix in dirty)
+                int index = export.TakeDirty();
+                if (index < 0) break;
+                budget--;
+                if (!table.InUse(index)) continue;
+                var desired = Desired(peer, family, ref table.At(index), out _);
+                var sent = export.OutAt(index);
+                if (ReferenceEquals(desired, sent)) continue;
+                if (sent is not null) Release(sent);
+                if (desired is not null) _attributes.AddRef(desired);
+                export.SetOut(index, desired);
+                batch ??= new OutboundBatch(peer.Epoch);
+                var part = batch.For(family);
+                var prefix = table.PrefixAt(index);
+                if (desired is null)
                 {
-                    taken.Add(prefix);
-                    if (taken.Count >= budget) break;
+                    part.Withdrawn.Add(new Nlri(prefix));
+                    peer.Withdrawn++;
                 }
-                foreach (var prefix in taken)
+                else
                 {
-                    dirty.Remove(prefix);
-                    budget--;
-                    if (table.Find(prefix) is not { } entry) continue;
-                    var desired = Desired(peer, family, entry, out _);
-                    var sent = entry.OutFor(peer.Index);
-                    if (ReferenceEquals(desired, sent)) continue;
-                    if (sent is not null) Release(sent);
-                    if (desired is not null) _attributes.AddRef(desired);
-                    entry.SetOut(peer.Index, desired);
-                    batch ??= new OutboundBatch(peer.Epoch);
-                    var part = batch.For(family);
-                    if (desired is null)
-                    {
-                        part.Withdrawn.Add(new Nlri(prefix));
-                        peer.Withdrawn++;
-                    }
-                    else
-                    {
-                        part.Add(desired, new Nlri(prefix));
-                        peer.Advertised++;
-                    }
-                    if (entry.IsEmpty) table.Remove(prefix);
+                    part.Add(desired, new Nlri(prefix));
+                    peer.Advertised++;
                 }
+                if (IsEmpty(table, index)) table.Remove(index);
             }
-            if ((dirty is null || dirty.Count == 0) && peer.Initial.Remove(family))
+            if (export.DirtyCount == 0 && peer.Initial.Remove(family))
             {
                 batch ??= new OutboundBatch(peer.Epoch);
                 batch.For(family).EndOfRib = true;
@@ -340,16 +370,17 @@ public sealed class Rib
         foreach (var part in batch.Families)
         {
             var table = _tables[part.Family];
+            var export = peer.Exports[table.Slot];
             foreach (var n in part.Withdrawn) Forget(n.Prefix);
             foreach (var (_, list) in part.Announced) foreach (var n in list) Forget(n.Prefix);
             if (part.EndOfRib) peer.Initial.Add(part.Family);
 
             void Forget(Prefix prefix)
             {
-                var entry = table.GetOrAdd(prefix);
-                if (entry.OutFor(peer.Index) is { } sent) Release(sent);
-                entry.SetOut(peer.Index, Unknown);
-                peer.MarkDirty(part.Family, prefix);
+                int index = table.GetOrAdd(prefix);
+                if (export.OutAt(index) is { } sent) Release(sent);
+                export.SetOut(index, Unknown);
+                export.MarkDirty(index);
             }
         }
         peer.Advertised -= batch.Families.Sum(f => f.Announced.Sum(g => g.Nlri.Count));
@@ -362,14 +393,14 @@ public sealed class Rib
     }
 
     /// <summary>What the peer should hold for this prefix now: the export of the best route, or null.</summary>
-    private RouteAttributes? Desired(RibPeer to, AfiSafi family, RibEntry entry, out ExportVerdict verdict)
+    private RouteAttributes? Desired(RibPeer to, AfiSafi family, ref RibEntry entry, out ExportVerdict verdict)
     {
         if (entry.Best < 0)
         {
             verdict = ExportVerdict.NoRoute;
             return null;
         }
-        ref var best = ref entry.Paths[entry.Best];
+        ref var best = ref entry.Path(entry.Best);
         var from = _slots[best.Peer]!;
         verdict = ExportPolicy.Evaluate(from, best.Attributes, to, family, _export, _attributes, out var exported);
         return verdict == ExportVerdict.Advertise ? exported : null;
@@ -382,13 +413,14 @@ public sealed class Rib
     {
         var result = new List<RibRoute>();
         if (!_byAddress.TryGetValue(address, out var peer)) return result;
-        foreach (var (f, table) in _tables)
-        {
-            if (family is { } only && only != f) continue;
-            foreach (var (prefix, entry) in table.All())
+        foreach (var table in Tables(family))
+            for (int index = 0; index < table.IndexLimit; index++)
+            {
+                if (!table.InUse(index)) continue;
+                ref var entry = ref table.At(index);
                 for (int i = 0; i < entry.Count; i++)
-                    if (entry.Paths[i].Peer == peer.Index) result.Add(ToRibRoute(f, prefix, entry, i));
-        }
+                    if (entry.Path(i).Peer == peer.Index) result.Add(ToRibRoute(table, index, i));
+            }
         return result;
     }
 
@@ -396,12 +428,9 @@ public sealed class Rib
     public IReadOnlyList<RibRoute> Best(AfiSafi? family = null)
     {
         var result = new List<RibRoute>();
-        foreach (var (f, table) in _tables)
-        {
-            if (family is { } only && only != f) continue;
-            foreach (var (prefix, entry) in table.All())
-                if (entry.Best >= 0) result.Add(ToRibRoute(f, prefix, entry, entry.Best));
-        }
+        foreach (var table in Tables(family))
+            for (int index = 0; index < table.IndexLimit; index++)
+                if (table.InUse(index) && table.At(index).Best is >= 0 and var best) result.Add(ToRibRoute(table, index, best));
         return result;
     }
 
@@ -410,45 +439,50 @@ public sealed class Rib
     {
         var result = new List<AdvertisedRoute>();
         if (!_byAddress.TryGetValue(address, out var peer)) return result;
-        foreach (var (f, table) in _tables)
-        {
-            if (family is { } only && only != f) continue;
-            foreach (var (prefix, entry) in table.All())
-                if (entry.OutFor(peer.Index) is { } sent && !ReferenceEquals(sent, Unknown)) result.Add(new AdvertisedRoute(f, prefix, sent));
-        }
+        foreach (var table in Tables(family))
+            foreach (var (index, sent) in peer.Exports[table.Slot].AllOut())
+                if (!ReferenceEquals(sent, Unknown)) result.Add(new AdvertisedRoute(table.Family, table.PrefixAt(index), sent));
         return result;
     }
+
+    private IEnumerable<RibTable> Tables(AfiSafi? family) =>
+        family is { } only ? (_tables.TryGetValue(only, out var t) ? [t] : []) : _tablesBySlot;
 
     /// <summary>Every path for a prefix, the best first, each with the step it lost on against the best.</summary>
     public BestPathExplanation? ExplainBest(AfiSafi family, Prefix prefix)
     {
-        if (!_tables.TryGetValue(family, out var table) || table.Find(prefix) is not { } entry || entry.Count == 0) return null;
+        if (!_tables.TryGetValue(family, out var table) || table.Find(prefix) is not (>= 0 and var index)) return null;
+        ref var entry = ref table.At(index);
+        if (entry.Count == 0) return null;
+        SelectBest(ref entry, out var decidedBy);
         var paths = new List<ExplainedPath>();
-        Candidate? winner = entry.Best >= 0 ? Candidate.Of(entry.Paths[entry.Best], _slots[entry.Paths[entry.Best].Peer]!) : null;
+        Candidate? winner = entry.Best >= 0 ? Candidate.Of(entry.Path(entry.Best), _slots[entry.Path(entry.Best).Peer]!) : null;
         for (int i = 0; i < entry.Count; i++)
         {
-            var route = ToRibRoute(family, prefix, entry, i);
+            var route = ToRibRoute(table, index, i);
             BestPathStep? lostOn = null;
-            if (i != entry.Best && route.Ineligible == Ineligible.None && winner is { } w && _slots[entry.Paths[i].Peer] is { } from)
+            if (i != entry.Best && route.Ineligible == Ineligible.None && winner is { } w && _slots[entry.Path(i).Peer] is { } from)
             {
-                BestPath.Compare(w, Candidate.Of(entry.Paths[i], from), _settings.Decision, out var step);
+                BestPath.Compare(w, Candidate.Of(entry.Path(i), from), _settings.Decision, out var step);
                 lostOn = step;
             }
             paths.Add(new ExplainedPath(route, lostOn));
         }
         paths.Sort((a, b) => (b.Route.IsBest ? 1 : 0) - (a.Route.IsBest ? 1 : 0));
-        return new BestPathExplanation(family, prefix, entry.Best >= 0 ? entry.BestStep : null, paths);
+        return new BestPathExplanation(family, prefix, entry.Best >= 0 ? decidedBy : null, paths);
     }
 
     /// <summary>Whether and how the prefix is advertised to a peer, and which rule decided.</summary>
     public AdvertisedExplanation? ExplainAdvertised(AfiSafi family, Prefix prefix, IPAddress address)
     {
         if (!_byAddress.TryGetValue(address, out var peer) || !_tables.TryGetValue(family, out var table)) return null;
-        if (table.Find(prefix) is not { } entry) return new AdvertisedExplanation(family, prefix, address, ExportVerdict.NoRoute, null, null, null);
-        var desired = Desired(peer, family, entry, out var verdict);
+        int index = table.Find(prefix);
+        if (index < 0) return new AdvertisedExplanation(family, prefix, address, ExportVerdict.NoRoute, null, null, null);
+        ref var entry = ref table.At(index);
+        var desired = Desired(peer, family, ref entry, out var verdict);
         if (!peer.Info.Families.Contains(family)) verdict = ExportVerdict.FamilyNotNegotiated;
-        var best = entry.Best >= 0 ? ToRibRoute(family, prefix, entry, entry.Best) : null;
-        return new AdvertisedExplanation(family, prefix, address, verdict, best, desired, entry.OutFor(peer.Index));
+        var best = entry.Best >= 0 ? ToRibRoute(table, index, entry.Best) : null;
+        return new AdvertisedExplanation(family, prefix, address, verdict, best, desired, peer.Exports[table.Slot].OutAt(index));
     }
 
     /// <summary>Per up peer and family: routes received, eligible, and advertised.</summary>
@@ -458,20 +492,28 @@ public sealed class Rib
         foreach (var p in _byAddress.Values) counts[p.Info.Address] = ([], [], []);
         var byIndex = _byAddress.Values.ToDictionary(p => p.Index, p => counts[p.Info.Address]);
         long locRib = 0;
-        foreach (var (family, table) in _tables)
+        foreach (var table in _tablesBySlot)
         {
-            foreach (var (_, entry) in table.All())
+            var family = table.Family;
+            for (int index = 0; index < table.IndexLimit; index++)
             {
+                if (!table.InUse(index)) continue;
+                ref var entry = ref table.At(index);
                 if (entry.Best >= 0) locRib++;
                 for (int i = 0; i < entry.Count; i++)
                 {
-                    if (!byIndex.TryGetValue(entry.Paths[i].Peer, out var c)) continue;
+                    ref var path = ref entry.Path(i);
+                    if (!byIndex.TryGetValue(path.Peer, out var c)) continue;
                     c.Received[family] = c.Received.GetValueOrDefault(family) + 1;
-                    if (entry.Paths[i].Ineligible == Ineligible.None) c.Accepted[family] = c.Accepted.GetValueOrDefault(family) + 1;
+                    if (path.Ineligible == Ineligible.None) c.Accepted[family] = c.Accepted.GetValueOrDefault(family) + 1;
                 }
-                if (entry.Out is { } o)
-                    for (int s = 0; s < o.Length; s++)
-                        if (o[s] is { } sent && !ReferenceEquals(sent, Unknown) && byIndex.TryGetValue(s, out var c)) c.Advertised[family] = c.Advertised.GetValueOrDefault(family) + 1;
+            }
+            foreach (var p in _byAddress.Values)
+            {
+                long advertised = 0;
+                foreach (var (_, sent) in p.Exports[table.Slot].AllOut())
+                    if (!ReferenceEquals(sent, Unknown)) advertised++;
+                if (advertised > 0) counts[p.Info.Address].Advertised[family] = advertised;
             }
         }
         return new RibSummary(
@@ -479,11 +521,12 @@ public sealed class Rib
             locRib, _attributes.Count);
     }
 
-    private RibRoute ToRibRoute(AfiSafi family, Prefix prefix, RibEntry entry, int i)
+    private RibRoute ToRibRoute(RibTable table, int index, int i)
     {
-        ref var r = ref entry.Paths[i];
+        ref var entry = ref table.At(index);
+        ref var r = ref entry.Path(i);
         var from = _slots[r.Peer];
-        return new RibRoute(family, new Nlri(prefix, r.PathId), from?.Info.Address ?? IPAddress.Any, from?.Role ?? PeerRole.Local,
+        return new RibRoute(table.Family, new Nlri(table.PrefixAt(index), r.PathId), from?.Info.Address ?? IPAddress.Any, from?.Role ?? PeerRole.Local,
             r.Attributes, r.Ineligible, i == entry.Best);
     }
 }

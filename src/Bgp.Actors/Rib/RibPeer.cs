@@ -68,8 +68,8 @@ internal sealed class RibPeer
     public IpAddr? LocalAddress { get; }
     public PeerRole Role => Info.Role;
 
-    /// <summary>Prefixes to re-evaluate for this peer, per family (the output path drains these).</summary>
-    public readonly Dictionary<AfiSafi, HashSet<Prefix>> Dirty = [];
+    /// <summary>Adj-RIB-Out and dirty marks, per family (indexed like <see cref="Rib.Families"/>).</summary>
+    public readonly PeerExport[] Exports = [new(), new()];
 
     /// <summary>Batches handed to the session and not yet acknowledged.</summary>
     public int InFlight;
@@ -82,19 +82,14 @@ internal sealed class RibPeer
     public long Withdrawn;
     public long UpdatesQueued;
 
+    /// <summary>Prefixes still to re-evaluate for this peer, all families.</summary>
     public int DirtyCount
     {
         get
         {
             int n = 0;
-            foreach (var set in Dirty.Values) n += set.Count;
+            foreach (var e in Exports) n += e.DirtyCount;
             return n;
         }
-    }
-
-    public void MarkDirty(AfiSafi family, Prefix prefix)
-    {
-        if (!Dirty.TryGetValue(family, out var set)) Dirty[family] = set = [];
-        set.Add(prefix);
     }
 }
