@@ -61,7 +61,7 @@ internal sealed class Daemon
         using var external = externalStop.Register(() => stop.TrySetResult("stop requested"));
 
         await using var system = new ActorSystem("bgpactorsd", TimeProvider.System, loggerFactory);
-        var rib = system.Spawn<RibCommand>("rib", () => new RibActor(RibSettings.From(config.Global)), new ActorOptions { MailboxCapacity = 16 * 1024 });
+        var rib = system.Spawn<RibCommand>("rib", () => new RibActor(RibSettings.From(config.Global)), new ActorOptions { MailboxCapacity = 16 * 1024, QueryMailboxCapacity = 256 });
         var manager = system.Spawn<ManagerCommand>("peers", () => new PeerManagerActor(config, rib, TcpConnector.Instance, listener));
         log.LogInformation("bgpactorsd {Version} running: AS{Asn}, router id {RouterId}, listening on {Endpoints}, config {Config}",
             Program.Version, config.Global.Asn, config.Global.RouterId, string.Join(", ", listener.Endpoints), Path.GetFullPath(_configPath));

@@ -35,17 +35,17 @@ public abstract record RibCommand
     /// <summary>Withdraws a route we originated; replies whether there was one.</summary>
     public sealed record RemoveInjectedRoute(AfiSafi Family, Prefix Prefix, Reply<bool> Reply) : RibCommand;
 
-    public sealed record GetSummary(Reply<RibSummary> Reply) : RibCommand;
+    public sealed record GetSummary(Reply<RibSummary> Reply) : RibCommand, IQueryMessage;
 
-    public sealed record GetReceivedRoutes(IPAddress Peer, Reply<IReadOnlyList<RibRoute>> Reply, AfiSafi? Family = null) : RibCommand;
+    public sealed record GetReceivedRoutes(IPAddress Peer, Reply<IReadOnlyList<RibRoute>> Reply, AfiSafi? Family = null) : RibCommand, IQueryMessage;
 
-    public sealed record GetBestRoutes(Reply<IReadOnlyList<RibRoute>> Reply, AfiSafi? Family = null) : RibCommand;
+    public sealed record GetBestRoutes(Reply<IReadOnlyList<RibRoute>> Reply, AfiSafi? Family = null) : RibCommand, IQueryMessage;
 
-    public sealed record GetAdvertisedRoutes(IPAddress Peer, Reply<IReadOnlyList<AdvertisedRoute>> Reply, AfiSafi? Family = null) : RibCommand;
+    public sealed record GetAdvertisedRoutes(IPAddress Peer, Reply<IReadOnlyList<AdvertisedRoute>> Reply, AfiSafi? Family = null) : RibCommand, IQueryMessage;
 
-    public sealed record ExplainBest(AfiSafi Family, Prefix Prefix, Reply<BestPathExplanation?> Reply) : RibCommand;
+    public sealed record ExplainBest(AfiSafi Family, Prefix Prefix, Reply<BestPathExplanation?> Reply) : RibCommand, IQueryMessage;
 
-    public sealed record ExplainAdvertised(AfiSafi Family, Prefix Prefix, IPAddress Peer, Reply<AdvertisedExplanation?> Reply) : RibCommand;
+    public sealed record ExplainAdvertised(AfiSafi Family, Prefix Prefix, IPAddress Peer, Reply<AdvertisedExplanation?> Reply) : RibCommand, IQueryMessage;
 
     /// <summary>Internal: drain the output path (self-sent).</summary>
     internal sealed record Flush : RibCommand

@@ -32,10 +32,24 @@ public abstract class Actor<T>
 }
 
 /// <summary>Spawn-time settings of one actor.</summary>
+/// <summary>
+/// A read-only request. An actor with a query mailbox (<see cref="ActorOptions.QueryMailboxCapacity"/>)
+/// answers these ahead of its ordinary messages; they must not change the actor's state in a way
+/// the ordinary messages' order depends on.
+/// </summary>
+public interface IQueryMessage;
+
 public sealed record ActorOptions
 {
     /// <summary>Mailbox bound; senders wait (<see cref="ActorRef{T}.TellAsync"/>) while it is full.</summary>
     public int MailboxCapacity { get; init; } = 1024;
+
+    /// <summary>
+    /// Bound of a second mailbox for messages marked <see cref="IQueryMessage"/> (0: none, they queue
+    /// with the rest). The loop takes from it before every ordinary message, so reads are answered
+    /// while a long run of writes (a full-table load) is still queued.
+    /// </summary>
+    public int QueryMailboxCapacity { get; init; }
 
     /// <summary>How this actor supervises the children it spawns.</summary>
     public SupervisorStrategy ChildStrategy { get; init; } = SupervisorStrategy.Default;

@@ -25,6 +25,7 @@ internal interface IActorCell
 internal sealed class ActorCell<T> : ActorRef<T>, IActorCell
 {
     private readonly Channel<Envelope<T>> _mailbox;
+    private readonly Channel<T>? _queries;
     private readonly ConcurrentQueue<Exception> _escalated = new();
     private readonly ConcurrentDictionary<string, IActorCell> _children = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -50,6 +51,12 @@ internal sealed class ActorCell<T> : ActorRef<T>, IActorCell
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        if (options.QueryMailboxCapacity > 0)
+            _queries = Channel.CreateBounded<T>(new BoundedChannelOptions(options.QueryMailboxCapacity)
+            {
+                SingleReader = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
         Log = system.LoggerFactory.CreateLogger("Bgp.Actors" + path.Replace('/', '.').TrimEnd('.'));
         _timers = new TimerScheduler<T>(this);
     }
@@ -67,6 +74,12 @@ internal sealed class ActorCell<T> : ActorRef<T>, IActorCell
     {
         try
         {
+            if (_queries is not null && message is IQueryMessage)
+            {
+                await _queries.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+                Nudge();
+                return;
+            }
             await _mailbox.Writer.WriteAsync(new Envelope<T>(EnvelopeKind.User, message, null, 0), cancellationToken)
                 .ConfigureAwait(false);
         }
@@ -78,6 +91,16 @@ internal sealed class ActorCell<T> : ActorRef<T>, IActorCell
 
     public override bool TryTell(T message)
     {
+        if (_queries is not null && message is IQueryMessage)
+        {
+            if (_queries.Writer.TryWrite(message))
+            {
+                Nudge();
+                return true;
+            }
+            if (_completion.Task.IsCompleted) System.CountDeadLetter();
+            return false;
+        }
         if (_mailbox.Writer.TryWrite(new Envelope<T>(EnvelopeKind.User, message, null, 0))) return true;
         if (_completion.Task.IsCompleted) System.CountDeadLetter();
         return false;
@@ -105,8 +128,14 @@ internal sealed class ActorCell<T> : ActorRef<T>, IActorCell
     public void RequestStop()
     {
         _stopRequested = true;
-        _mailbox.Writer.TryWrite(new Envelope<T>(EnvelopeKind.Wake, default!, null, 0));
+        Nudge();
     }
+
+    /// <summary>
+    /// Wakes an idle loop. When the mailbox is full the wake is not needed: the loop is busy and
+    /// looks at the side queues before its next message.
+    /// </summary>
+    private void Nudge() => _mailbox.Writer.TryWrite(new Envelope<T>(EnvelopeKind.Wake, default!, null, 0));
 
     public void ChildStopped(string name, IActorCell child) =>
         _children.TryRemove(new KeyValuePair<string, IActorCell>(name, child));
@@ -114,7 +143,7 @@ internal sealed class ActorCell<T> : ActorRef<T>, IActorCell
     public void EscalateFrom(IActorCell child, Exception error)
     {
         _escalated.Enqueue(error);
-        _mailbox.Writer.TryWrite(new Envelope<T>(EnvelopeKind.Wake, default!, null, 0));
+        Nudge();
     }
 
     public ActorRef<TChild> SpawnChild<TChild>(string name, Func<Actor<TChild>> factory, ActorOptions options)
@@ -134,9 +163,18 @@ internal sealed class ActorCell<T> : ActorRef<T>, IActorCell
             var reader = _mailbox.Reader;
             while (running)
             {
+                // one query, then one ordinary message: neither queue can starve the other
+                bool queried = false;
+                if (_queries is not null && !_stopRequested && _queries.Reader.TryRead(out var query))
+                {
+                    running = await DeliverAsync(query).ConfigureAwait(false);
+                    if (!running) break;
+                    queried = true;
+                }
                 if (!reader.TryRead(out var envelope))
                 {
                     if (_stopRequested) break;
+                    if (queried) continue;
                     if (!await reader.WaitToReadAsync().ConfigureAwait(false)) break;
                     continue;
                 }
@@ -152,14 +190,7 @@ internal sealed class ActorCell<T> : ActorRef<T>, IActorCell
                     case EnvelopeKind.Timer when !_timers.Accept(envelope.TimerKey!, envelope.Generation):
                         continue;
                 }
-                try
-                {
-                    await _actor!.ReceiveHook(envelope.Message).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    running = await HandleFailureAsync(ex).ConfigureAwait(false);
-                }
+                running = await DeliverAsync(envelope.Message).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -170,12 +201,28 @@ internal sealed class ActorCell<T> : ActorRef<T>, IActorCell
         {
             _stopRequested = true;
             _mailbox.Writer.TryComplete();
+            _queries?.Writer.TryComplete();
             await StopChildrenAsync().ConfigureAwait(false);
             await StopInstanceAsync().ConfigureAwait(false);
             while (_mailbox.Reader.TryRead(out var left))
                 if (left.Kind == EnvelopeKind.User) System.CountDeadLetter();
+            while (_queries is not null && _queries.Reader.TryRead(out _)) System.CountDeadLetter();
             _parent?.ChildStopped(Path[(Path.LastIndexOf('/') + 1)..], this);
             _completion.TrySetResult();
+        }
+    }
+
+    /// <summary>Hands one message to the instance; false when a failure stopped the actor.</summary>
+    private async ValueTask<bool> DeliverAsync(T message)
+    {
+        try
+        {
+            await _actor!.ReceiveHook(message).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            return await HandleFailureAsync(ex).ConfigureAwait(false);
         }
     }
 

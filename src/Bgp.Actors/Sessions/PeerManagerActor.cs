@@ -103,7 +103,7 @@ public sealed class PeerManagerActor(
         var settings = _settingsFactory(neighbor, _config.Global);
         var session = Context.Spawn(neighbor.Address.ToString(),
             () => new PeerSessionActor(settings, rib, connector, counters),
-            new ActorOptions { MailboxCapacity = 4096 });
+            new ActorOptions { MailboxCapacity = 4096, QueryMailboxCapacity = 64 });
         if (neighbor.Md5Password is { } key) listener?.SetMd5Key(neighbor.Address, key);
         _peers[neighbor.Address] = new Peer(neighbor, session, counters);
     }

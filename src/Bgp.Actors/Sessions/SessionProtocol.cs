@@ -21,7 +21,7 @@ public abstract record SessionCommand
     public sealed record Reconfigure(PeerSessionSettings Settings) : SessionCommand;
 
     /// <summary>A snapshot of state, negotiation and counters.</summary>
-    public sealed record GetStatus(Reply<PeerStatus> Reply) : SessionCommand;
+    public sealed record GetStatus(Reply<PeerStatus> Reply) : SessionCommand, IQueryMessage;
 
     /// <summary>Routes from the RIB to encode and send; acknowledged with <see cref="Rib.RibCommand.BatchSent"/>.</summary>
     public sealed record SendRoutes(Rib.OutboundBatch Batch) : SessionCommand;

@@ -7,6 +7,7 @@ public abstract record TestMsg
 {
     public sealed record Add(int Value) : TestMsg;
     public sealed record Get(Reply<int> Reply) : TestMsg;
+    public sealed record Peek(Reply<int> Reply) : TestMsg, IQueryMessage;
     public sealed record Fail(string Why) : TestMsg;
     public sealed record Block(TaskCompletionSource Gate, string? ThenRestartTimer = null) : TestMsg;
     public sealed record StartTimer(string Key, TimeSpan Due, bool Periodic = false) : TestMsg;
@@ -35,6 +36,9 @@ public sealed class Summer(Probe<string> probe, string name = "summer") : Actor<
                 break;
             case TestMsg.Get get:
                 get.Reply.Complete(_sum);
+                break;
+            case TestMsg.Peek peek:
+                peek.Reply.Complete(_sum);
                 break;
             case TestMsg.Fail fail:
                 throw new InvalidOperationException(fail.Why);
@@ -105,6 +109,45 @@ public class RuntimeTests
         gate.SetResult();
         await waiting.WaitAsync(AskWait);
         Assert.That(await actor.AskAsync<TestMsg, int>(r => new TestMsg.Get(r), AskWait), Is.EqualTo(accepted + 100));
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task A_query_skips_the_queued_messages_only_when_the_actor_has_a_query_mailbox(bool queryMailbox)
+    {
+        await using var system = new ActorSystem();
+        var probe = new Probe<string>();
+        var actor = system.Spawn("summer", () => new Summer(probe),
+            new ActorOptions { MailboxCapacity = 100, QueryMailboxCapacity = queryMailbox ? 4 : 0 });
+        await probe.ExpectAsync<string>();
+        var gate = new TaskCompletionSource();
+        await actor.TellAsync(new TestMsg.Block(gate));
+        Assert.That(await probe.NextAsync(), Is.EqualTo("summer blocked"));
+        for (int i = 0; i < 100; i++) Assert.That(actor.TryTell(new TestMsg.Add(1)), Is.True);
+        var peek = new Reply<int>();
+        Assert.That(actor.TryTell(new TestMsg.Peek(peek)), Is.EqualTo(queryMailbox), "the ordinary mailbox is full");
+        if (!queryMailbox) _ = actor.TellAsync(new TestMsg.Peek(peek));
+        gate.SetResult();
+        Assert.That(await peek.Task.WaitAsync(AskWait), Is.EqualTo(queryMailbox ? 0 : 100));
+        Assert.That(await actor.AskAsync<TestMsg, int>(r => new TestMsg.Get(r), AskWait), Is.EqualTo(100));
+    }
+
+    [Test]
+    public async Task Queries_and_ordinary_messages_take_turns_so_neither_starves()
+    {
+        await using var system = new ActorSystem();
+        var probe = new Probe<string>();
+        var actor = system.Spawn("summer", () => new Summer(probe), new ActorOptions { QueryMailboxCapacity = 8 });
+        await probe.ExpectAsync<string>();
+        var gate = new TaskCompletionSource();
+        await actor.TellAsync(new TestMsg.Block(gate));
+        Assert.That(await probe.NextAsync(), Is.EqualTo("summer blocked"));
+        var peeks = Enumerable.Range(0, 4).Select(_ => new Reply<int>()).ToArray();
+        for (int i = 0; i < 4; i++) await actor.TellAsync(new TestMsg.Add(1));
+        foreach (var p in peeks) await actor.TellAsync(new TestMsg.Peek(p));
+        gate.SetResult();
+        var seen = await Task.WhenAll(peeks.Select(p => p.Task)).WaitAsync(AskWait);
+        Assert.That(seen, Is.EqualTo(new[] { 0, 1, 2, 3 }), "one query, then one ordinary message, in turn");
     }
 
     [Test]
