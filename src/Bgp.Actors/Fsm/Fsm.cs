@@ -83,11 +83,11 @@ public static partial class Fsm
             (Connect or Active, NotifMsgVerErr n) when st.DelayOpenRunning => ToIdle(s, st, Received(n.Notification), countRetry: false),
             (Connect or Active, NotifMsgVerErr n) => ToIdle(s, st, Received(n.Notification)),
             (Connect or Active, AutomaticStop a) =>
-                ToIdle(s, st, "automatic stop: " + a.Notification, st.DelayOpenRunning ? a.Notification : null),
+                ToIdle(s, st, a.Reason ?? "automatic stop: " + a.Notification, st.DelayOpenRunning ? a.Notification : null),
             (Connect or Active, _) => ToIdle(s, st, $"unexpected {Name(ev)} in {st.State}"),   // §8.2.2 "any other event"
 
             // ---- OpenSent, OpenConfirm and Established alike ----
-            (_, AutomaticStop a) => ToIdle(s, st, "automatic stop: " + a.Notification, a.Notification),
+            (_, AutomaticStop a) => ToIdle(s, st, a.Reason ?? "automatic stop: " + a.Notification, a.Notification),
             (_, HoldTimerExpires) => ToIdle(s, st, "hold timer expired", new NotificationMessage(NotificationCode.HoldTimerExpired, 0)),
             // §8.2.2: a second connection is tracked for collision detection (§6.8) by the caller.
             (_, TcpConnectionValid or TcpCrInvalid or TcpCrAcked or TcpConnectionConfirmed) => Stay(st),

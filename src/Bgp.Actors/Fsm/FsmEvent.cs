@@ -41,8 +41,9 @@ public sealed record AutomaticStartWithPassiveTcpEstablishment : FsmEvent;
 /// Event 8: the daemon stops the session and may restart it after the idle hold (e.g. Cease /
 /// Maximum Number of Prefixes Reached). <see cref="Notification"/> is sent where a NOTIFICATION is due.
 /// To stop without an automatic restart (peer deconfigured), use <see cref="ManualStop"/> with the Cease.
+/// <see cref="Reason"/> becomes the session's last error (default: "automatic stop: " and the NOTIFICATION).
 /// </summary>
-public sealed record AutomaticStop(NotificationMessage Notification) : FsmEvent;
+public sealed record AutomaticStop(NotificationMessage Notification, string? Reason = null) : FsmEvent;
 
 /// <summary>Event 9.</summary>
 public sealed record ConnectRetryTimerExpires : FsmEvent;

@@ -92,6 +92,7 @@ public sealed class Rib
         var peer = new RibPeer(index, info, ++_epoch);
         _slots[index] = peer;
         _byAddress[info.Address] = peer;
+        ApplyLimits(peer, info.MaxPrefixes);
         foreach (var table in _tablesBySlot)
         {
             if (!info.Families.Contains(table.Family)) continue;
@@ -145,6 +146,35 @@ public sealed class Rib
                 if (table.InUse(index) && IsEmpty(table, index)) table.Remove(index);
         }
         return withdrawn;
+    }
+
+    /// <summary>
+    /// Sets a peer's <c>max_prefixes</c> (a reload); a limit below what the peer already has counts as
+    /// exceeded at once. Returns the peer, or null when it is not up.
+    /// </summary>
+    internal RibPeer? SetLimits(IPAddress address, EquatableArray<Config.PrefixLimit> limits)
+    {
+        if (!_byAddress.TryGetValue(address, out var peer)) return null;
+        ApplyLimits(peer, limits);
+        return peer;
+    }
+
+    private void ApplyLimits(RibPeer peer, EquatableArray<Config.PrefixLimit> limits)
+    {
+        Array.Clear(peer.Limits);
+        foreach (var limit in limits)
+            if (_tables.TryGetValue(limit.Family, out var table))
+            {
+                peer.Limits[table.Slot] = limit.Limit;
+                if (peer.Received[table.Slot] > limit.Limit) peer.LimitExceeded ??= (limit.Family, limit.Limit);
+            }
+    }
+
+    /// <summary>Peers that went past a <c>max_prefixes</c> limit and whose session has not been told yet.</summary>
+    internal IEnumerable<RibPeer> LimitsExceeded()
+    {
+        foreach (var peer in _byAddress.Values)
+            if (peer.LimitExceeded is not null && !peer.LimitReported) yield return peer;
     }
 
     /// <summary>No path and nothing sent to any peer that is up: the prefix can go.</summary>
@@ -235,11 +265,19 @@ public sealed class Rib
             Reselect(table, index, ref entry, force: i == entry.Best);
             return;
         }
+        if (peer.Limits[table.Slot] is uint limit && peer.Received[table.Slot] >= limit)
+        {
+            // RFC 4486: the peer is over its limit; nothing more is stored and its session is closed
+            peer.LimitExceeded ??= (table.Family, limit);
+            if (entry.Count == 0 && IsEmpty(table, index)) table.Remove(index);
+            return;
+        }
         if (!entry.Add(new Route { Peer = (ushort)peer.Index, PathId = nlri.PathId, Attributes = attributes, Ineligible = ineligible }))
         {
             PathsDropped++;
             return;
         }
+        peer.Received[table.Slot]++;
         _attributes.AddRef(attributes);
         if (ineligible == Ineligible.None) Reselect(table, index, ref entry, force: false);
     }
@@ -254,6 +292,7 @@ public sealed class Rib
         bool wasBest = i == entry.Best;
         _attributes.Release(entry.Path(i).Attributes);
         entry.RemoveAt(i);
+        peer.Received[table.Slot]--;
         if (wasBest) Reselect(table, index, ref entry, force: true);
         if (IsEmpty(table, index)) table.Remove(index);
     }

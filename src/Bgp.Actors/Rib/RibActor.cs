@@ -49,6 +49,10 @@ public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
                 break;
             case RibCommand.UpdateReceived update:
                 _rib.Apply(update.Peer, update.Update);
+                if (_rib.Peer(update.Peer) is { LimitExceeded: not null, LimitReported: false } over) ReportLimit(over);
+                break;
+            case RibCommand.SetPrefixLimits limits:
+                if (_rib.SetLimits(limits.Peer, limits.Limits) is { LimitExceeded: not null, LimitReported: false } lowered) ReportLimit(lowered);
                 break;
             case RibCommand.BatchSent sent:
                 if (_rib.Peer(sent.Peer) is { } acked && acked.Epoch == sent.Epoch && acked.InFlight > 0) acked.InFlight--;
@@ -95,6 +99,26 @@ public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
     }
 
     /// <summary>
+    /// Tells the session its peer went past <c>max_prefixes</c>; it closes with Cease/1. Until the
+    /// session has been told (its mailbox may be full) this is retried with the flush timer, and the
+    /// peer's further routes are not stored.
+    /// </summary>
+    private void ReportLimit(RibPeer peer)
+    {
+        var (family, limit) = peer.LimitExceeded!.Value;
+        if (!_senders.TryGetValue(peer.Info.Address, out var sender))
+        {
+            // a peer without a session (tests, tools): nothing to close, its routes past the limit are dropped
+            peer.LimitReported = true;
+            Context.Log.LogWarning("peer {Peer}: more than {Limit} {Family} routes (max_prefixes); further routes are dropped",
+                peer.Info.Address, limit, family);
+            return;
+        }
+        peer.LimitReported = sender.TryTell(new SessionCommand.PrefixLimitExceeded(family, limit, peer.Info.SessionId));
+        if (!peer.LimitReported) Context.Timers.StartSingle("flush", RibCommand.Flush.Instance, RetryAfter);
+    }
+
+    /// <summary>
     /// A Flush queued behind what is already in the mailbox, so a burst of UPDATEs is applied
     /// before anything goes out; a timer when the mailbox is full.
     /// </summary>
@@ -114,6 +138,7 @@ public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
 
     private void Flush()
     {
+        foreach (var over in _rib.LimitsExceeded().ToList()) ReportLimit(over);
         bool more = false, blocked = false;
         foreach (var peer in _rib.Peers)
         {

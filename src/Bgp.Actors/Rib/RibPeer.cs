@@ -39,6 +39,12 @@ public sealed record RibPeerInfo(
     /// <summary><c>import = "none"</c>: routes are kept in Adj-RIB-In but never eligible.</summary>
     public bool ImportNone { get; init; }
 
+    /// <summary>Which Established period of the session this is (echoed back to it so it can ignore stale news).</summary>
+    public long SessionId { get; init; }
+
+    /// <summary><c>max_prefixes</c>: most routes kept from this peer per family (RFC 4486).</summary>
+    public EquatableArray<Config.PrefixLimit> MaxPrefixes { get; init; }
+
     /// <summary><c>next_hop_unchanged = true</c>: eBGP routes keep their next hop towards this peer.</summary>
     public bool NextHopUnchanged { get; init; }
 
@@ -76,6 +82,18 @@ internal sealed class RibPeer
 
     /// <summary>Families whose initial table is still being sent (End-of-RIB follows).</summary>
     public readonly HashSet<AfiSafi> Initial = [];
+
+    /// <summary>Routes held from this peer (Adj-RIB-In), per family slot.</summary>
+    public readonly long[] Received = new long[2];
+
+    /// <summary>The <c>max_prefixes</c> limit per family slot (null: none).</summary>
+    public readonly uint?[] Limits = new uint?[2];
+
+    /// <summary>The first limit the peer went past; routes beyond it are not stored.</summary>
+    public (AfiSafi Family, uint Limit)? LimitExceeded;
+
+    /// <summary>Whether the session has been told to close for <see cref="LimitExceeded"/>.</summary>
+    public bool LimitReported;
 
     /// <summary>Counters for the summary.</summary>
     public long Advertised;

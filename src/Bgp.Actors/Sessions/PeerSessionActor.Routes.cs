@@ -23,7 +23,24 @@ public sealed partial class PeerSessionActor
             ImportNone = n.ImportNone,
             ExportNone = n.ExportNone,
             NextHopUnchanged = n.NextHopUnchanged,
+            MaxPrefixes = n.MaxPrefixes,
+            SessionId = _counters.EstablishedTransitions,
         };
+    }
+
+    /// <summary>
+    /// The RIB says the peer went past <c>max_prefixes</c>: close the session with Cease/1 carrying the
+    /// family and the limit (RFC 4486 §4). The session comes back after the usual idle hold, which
+    /// grows with each consecutive failure. News about an earlier session is ignored.
+    /// </summary>
+    private async ValueTask PrefixLimitExceededAsync(SessionCommand.PrefixLimitExceeded exceeded)
+    {
+        if (_established is not { } slot || slot.Fsm.State != SessionState.Established || exceeded.SessionId != _counters.EstablishedTransitions) return;
+        var family = exceeded.Family.ToString();
+        Context.Log.LogWarning("peer {Peer} AS{RemoteAs}: sent more than {Limit} {Family} routes (max_prefixes); closing the session with Cease/1",
+            Peer, _settings.Neighbor.RemoteAsn, exceeded.Limit, family);
+        await StepAsync(slot, new AutomaticStop(NotificationMessage.MaximumPrefixes(exceeded.Family, exceeded.Limit),
+            $"max_prefixes {family}={exceeded.Limit} exceeded: Cease/1 sent"));
     }
 
     /// <summary>Writes still waiting for room in the connection's queue, in order; later batches queue behind them.</summary>

@@ -121,7 +121,10 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                 break;
             case SessionCommand.Reconfigure reconfigure:
                 // only changes that need no new OPEN come this way (passive, connect retry, description, limits)
+                bool limitsChanged = !_settings.Neighbor.MaxPrefixes.Equals(reconfigure.Settings.Neighbor.MaxPrefixes);
                 _settings = reconfigure.Settings;
+                if (limitsChanged && _established is not null)
+                    await _rib.TellAsync(new RibCommand.SetPrefixLimits(Peer, _settings.Neighbor.MaxPrefixes));
                 _fsmSettings = _settings.BuildFsmSettings(_localOpen);
                 _secondarySettings = _fsmSettings with { Passive = true, AllowAutomaticStart = false };
                 if (_slots.Count > 0) Primary.Settings = _fsmSettings;
@@ -131,6 +134,9 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                 break;
             case SessionCommand.SendRoutes send:
                 await SendRoutesAsync(send.Batch);
+                break;
+            case SessionCommand.PrefixLimitExceeded exceeded:
+                await PrefixLimitExceededAsync(exceeded);
                 break;
             case SessionCommand.InjectFault fault:
                 throw new InvalidOperationException($"fault injected into the session with {Peer}: {fault.Why}");

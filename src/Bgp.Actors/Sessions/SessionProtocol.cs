@@ -26,6 +26,12 @@ public abstract record SessionCommand
     /// <summary>Routes from the RIB to encode and send; acknowledged with <see cref="Rib.RibCommand.BatchSent"/>.</summary>
     public sealed record SendRoutes(Rib.OutboundBatch Batch) : SessionCommand;
 
+    /// <summary>
+    /// From the RIB: the peer sent more routes of a family than <c>max_prefixes</c> allows (RFC 4486).
+    /// <paramref name="SessionId"/> is the <see cref="Rib.RibPeerInfo.SessionId"/> of the session that sent them.
+    /// </summary>
+    public sealed record PrefixLimitExceeded(Wire.AfiSafi Family, uint Limit, long SessionId) : SessionCommand;
+
     internal sealed record Connected(int SlotId, BgpTransport Transport) : SessionCommand;
     internal sealed record ConnectFailed(int SlotId, string Reason) : SessionCommand;
     internal sealed record Inbound(int ConnectionId, InboundFrame Frame) : SessionCommand;

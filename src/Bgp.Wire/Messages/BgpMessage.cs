@@ -89,6 +89,19 @@ public sealed record NotificationMessage(NotificationCode Code, byte Subcode, Eq
         return new(NotificationCode.Cease, (byte)subcode, data);
     }
 
+    /// <summary>
+    /// Cease/1 "Maximum Number of Prefixes Reached" with the data RFC 4486 §4 suggests: the AFI
+    /// (2 octets), the SAFI (1 octet) and the configured upper bound (4 octets).
+    /// </summary>
+    public static NotificationMessage MaximumPrefixes(AfiSafi family, uint limit)
+    {
+        var data = new byte[7];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(data, (ushort)family.Afi);
+        data[2] = (byte)family.Safi;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(data.AsSpan(3), limit);
+        return new(NotificationCode.Cease, (byte)CeaseSubcode.MaximumPrefixesReached, data);
+    }
+
     public override string ToString()
     {
         var comm = ShutdownCommunication;

@@ -37,7 +37,8 @@ internal sealed class RibHarness
     private readonly Dictionary<IPAddress, PeerView> _views = [];
 
     internal RibPeer Up(string address, uint asn, PeerRole role, string? routerId = null, string? local = null,
-        bool exportNone = false, bool importNone = false, bool nextHopUnchanged = false, params AfiSafi[] families)
+        bool exportNone = false, bool importNone = false, bool nextHopUnchanged = false,
+        Bgp.Actors.Config.PrefixLimit[]? maxPrefixes = null, params AfiSafi[] families)
     {
         var ip = IPAddress.Parse(address);
         var info = new RibPeerInfo(ip, asn, LocalAs, Id(routerId ?? address), role,
@@ -47,6 +48,7 @@ internal sealed class RibHarness
             ExportNone = exportNone,
             ImportNone = importNone,
             NextHopUnchanged = nextHopUnchanged,
+            MaxPrefixes = maxPrefixes is null ? default : new EquatableArray<Bgp.Actors.Config.PrefixLimit>(maxPrefixes),
         };
         _views[ip] = new PeerView();
         return Rib.PeerUp(info);

@@ -148,4 +148,28 @@ public class SimulationTests
         Assert.That(status.State, Is.EqualTo(SessionState.Established));
         Assert.That(status.EstablishedTransitions, Is.EqualTo(1));
     }
+
+    [Test]
+    public async Task Told_its_peer_went_past_max_prefixes_the_session_closes_with_cease_1_naming_the_family_and_limit()
+    {
+        var clock = new ManualTimeProvider();
+        await using var system = new ActorSystem(time: clock);
+        var (session, peer, rib) = await DialScriptedPeerAsync(system, holdTime: 90);
+        await peer.HandshakeAsync(65002, 0x0A000002, 90, AfiSafi.Ipv4Unicast);
+        var up = await rib.ExpectAsync<RibCommand.PeerUp>();
+
+        // news about an earlier session of this peer changes nothing
+        await session.TellAsync(new SessionCommand.PrefixLimitExceeded(AfiSafi.Ipv4Unicast, 1000, up.Info!.SessionId - 1));
+        await Settle();
+        Assert.That((await session.StatusAsync()).State, Is.EqualTo(SessionState.Established));
+
+        await session.TellAsync(new SessionCommand.PrefixLimitExceeded(AfiSafi.Ipv4Unicast, 1000, up.Info.SessionId));
+        var cease = await peer.ExpectAsync<NotificationMessage>();
+        Assert.That((cease.Code, cease.Subcode), Is.EqualTo((NotificationCode.Cease, (byte)CeaseSubcode.MaximumPrefixesReached)));
+        Assert.That(Convert.ToHexString(cease.Data.AsSpan()), Is.EqualTo("000101" + "000003E8"), "AFI 1, SAFI 1, limit 1000 (RFC 4486 §4)");
+        await rib.ExpectAsync<RibCommand.PeerDown>();
+        var status = await session.StatusAsync();
+        Assert.That(status.State, Is.EqualTo(SessionState.Idle));
+        Assert.That(status.LastError, Does.Contain("max_prefixes ipv4-unicast=1000 exceeded"));
+    }
 }
