@@ -149,6 +149,25 @@ public sealed class Rib
     }
 
     /// <summary>
+    /// Route refresh from the peer (RFC 2918): every prefix of the family it holds from us is sent
+    /// again, with its current state, on the output path. Returns how many were queued.
+    /// </summary>
+    internal int RefreshOut(IPAddress address, AfiSafi family)
+    {
+        if (!_byAddress.TryGetValue(address, out var peer) || !_tables.TryGetValue(family, out var table)) return 0;
+        var export = peer.Exports[table.Slot];
+        int queued = 0;
+        foreach (var (index, sent) in export.AllOut().ToList())
+        {
+            Release(sent);
+            export.SetOut(index, Unknown);
+            export.MarkDirty(index);
+            queued++;
+        }
+        return queued;
+    }
+
+    /// <summary>
     /// Sets a peer's <c>max_prefixes</c> (a reload); a limit below what the peer already has counts as
     /// exceeded at once. Returns the peer, or null when it is not up.
     /// </summary>

@@ -51,6 +51,9 @@ public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
                 _rib.Apply(update.Peer, update.Update);
                 if (_rib.Peer(update.Peer) is { LimitExceeded: not null, LimitReported: false } over) ReportLimit(over);
                 break;
+            case RibCommand.RefreshOut refresh:
+                _rib.RefreshOut(refresh.Peer, refresh.Family);
+                break;
             case RibCommand.SetPrefixLimits limits:
                 if (_rib.SetLimits(limits.Peer, limits.Limits) is { LimitExceeded: not null, LimitReported: false } lowered) ReportLimit(lowered);
                 break;

@@ -25,6 +25,9 @@ public abstract record RibCommand
     /// <summary>An UPDATE received from the peer (already turned into withdrawals where RFC 7606 said so).</summary>
     public sealed record UpdateReceived(IPAddress Peer, UpdateMessage Update) : RibCommand;
 
+    /// <summary>The peer sent ROUTE-REFRESH for a family: everything advertised to it goes again.</summary>
+    public sealed record RefreshOut(IPAddress Peer, AfiSafi Family) : RibCommand;
+
     /// <summary>The neighbor's <c>max_prefixes</c> changed (a reload) while its session is up.</summary>
     public sealed record SetPrefixLimits(IPAddress Peer, EquatableArray<Config.PrefixLimit> Limits) : RibCommand;
 

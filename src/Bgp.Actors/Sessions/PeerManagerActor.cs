@@ -75,6 +75,10 @@ public sealed class PeerManagerActor(
                 }
                 else disable.Reply.Complete(Unknown(disable.Address));
                 break;
+            case ManagerCommand.SoftResetPeer reset:
+                if (_peers.TryGetValue(reset.Address, out var toReset)) _ = ForwardAsync(toReset, reset);
+                else reset.Reply.Complete(new RouteRefreshResult([], $"no neighbor {reset.Address} is configured"));
+                break;
             case ManagerCommand.ListPeers list:
                 _ = CollectAsync(_peers.Values.ToList(), list.Reply);
                 break;
@@ -201,6 +205,19 @@ public sealed class PeerManagerActor(
             Context.Log.LogWarning("peer {Peer}: cannot set TTL options on the accepted socket: {Error}", remote.Address, ex.Message);
         }
         await peer.Session.TellAsync(new SessionCommand.Incoming(BgpTransport.FromSocket(socket)));
+    }
+
+    private static async Task ForwardAsync(Peer peer, ManagerCommand.SoftResetPeer reset)
+    {
+        try
+        {
+            reset.Reply.Complete(await peer.Session.AskAsync<SessionCommand, RouteRefreshResult>(
+                r => new SessionCommand.RequestRouteRefresh(reset.Family, r), AskTimeout));
+        }
+        catch (Exception ex)
+        {
+            reset.Reply.Fail(ex);
+        }
     }
 
     private static async Task AnswerAsync(Peer peer, Reply<PeerStatus?> reply)

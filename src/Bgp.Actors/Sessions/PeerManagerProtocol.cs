@@ -17,6 +17,9 @@ public abstract record ManagerCommand
     /// <summary>Disable with an optional RFC 9003 shutdown communication.</summary>
     public sealed record DisablePeer(IPAddress Address, string? ShutdownText, Reply<PeerChangeResult> Reply) : ManagerCommand;
 
+    /// <summary>Soft reset in: ROUTE-REFRESH to the neighbor (one family, or all when null).</summary>
+    public sealed record SoftResetPeer(IPAddress Address, Wire.AfiSafi? Family, Reply<RouteRefreshResult> Reply) : ManagerCommand;
+
     public sealed record ListPeers(Reply<IReadOnlyList<PeerStatus>> Reply) : ManagerCommand;
     public sealed record GetPeer(IPAddress Address, Reply<PeerStatus?> Reply) : ManagerCommand;
 

@@ -43,6 +43,39 @@ public sealed partial class PeerSessionActor
             $"max_prefixes {family}={exceeded.Limit} exceeded: Cease/1 sent"));
     }
 
+    /// <summary>
+    /// The peer asks for our routes again (RFC 2918): the RIB re-sends everything it advertised for
+    /// the family. A family that was not negotiated is ignored (RFC 2918 §4), as are the ORF and
+    /// Enhanced Route Refresh demarcation subtypes (we do not yet send BoRR/EoRR ourselves).
+    /// </summary>
+    private async ValueTask RouteRefreshReceivedAsync(RouteRefreshMessage refresh)
+    {
+        var session = _established?.Fsm.Session;
+        if (session is null || !session.Families.Contains(refresh.Family) || refresh.Subtype != RouteRefreshSubtype.Normal)
+        {
+            Context.Log.LogInformation("peer {Peer} AS{RemoteAs}: ROUTE-REFRESH for {Family} subtype {Subtype} ignored",
+                Peer, _settings.Neighbor.RemoteAsn, refresh.Family.ToString(), refresh.Subtype);
+            return;
+        }
+        Context.Log.LogInformation("peer {Peer} AS{RemoteAs}: ROUTE-REFRESH for {Family}: sending the table again",
+            Peer, _settings.Neighbor.RemoteAsn, refresh.Family.ToString());
+        await _rib.TellAsync(new RibCommand.RefreshOut(Peer, refresh.Family));
+    }
+
+    /// <summary>Soft reset in: ROUTE-REFRESH to the peer for one or every negotiated family.</summary>
+    private RouteRefreshResult RequestRouteRefresh(AfiSafi? family)
+    {
+        if (_established is not { Connection: not null } slot || slot.Fsm.State != SessionState.Established || slot.Fsm.Session is not { } session)
+            return new([], $"neighbor {Peer} is not Established");
+        if (!session.RouteRefresh) return new([], $"neighbor {Peer} did not negotiate route refresh (RFC 2918)");
+        if (family is { } f && !session.Families.Contains(f)) return new([], $"{f} was not negotiated with neighbor {Peer}");
+        IReadOnlyList<AfiSafi> families = family is { } one ? [one] : session.Families.Items;
+        foreach (var each in families) Send(slot, new RouteRefreshMessage(each.Afi, each.Safi));
+        Context.Log.LogInformation("peer {Peer} AS{RemoteAs}: ROUTE-REFRESH sent for {Families} (soft reset in)",
+            Peer, _settings.Neighbor.RemoteAsn, string.Join(", ", families));
+        return new(families, null);
+    }
+
     /// <summary>Writes still waiting for room in the connection's queue, in order; later batches queue behind them.</summary>
     private Task _routeWrites = Task.CompletedTask;
 

@@ -135,6 +135,9 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
             case SessionCommand.SendRoutes send:
                 await SendRoutesAsync(send.Batch);
                 break;
+            case SessionCommand.RequestRouteRefresh request:
+                request.Reply.Complete(RequestRouteRefresh(request.Family));
+                break;
             case SessionCommand.PrefixLimitExceeded exceeded:
                 await PrefixLimitExceededAsync(exceeded);
                 break;
@@ -238,6 +241,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                 ev = UpdateMsgEvent;
                 break;
             case RouteRefreshMessage:
+                _current = frame;
                 ev = new RouteRefreshMsg();
                 break;
             default:
@@ -431,6 +435,8 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                     _counters.PrefixesWithdrawnIn += update.Withdrawn.Count + (update.MpUnreach?.Nlri.Count ?? 0);
                     await _rib.TellAsync(new RibCommand.UpdateReceived(Peer, update));
                 }
+                else if (_current.Result.Message is RouteRefreshMessage refresh)
+                    await RouteRefreshReceivedAsync(refresh);
                 break;
         }
     }

@@ -27,6 +27,12 @@ public abstract record SessionCommand
     public sealed record SendRoutes(Rib.OutboundBatch Batch) : SessionCommand;
 
     /// <summary>
+    /// Soft reset in: asks the peer to send its routes again (ROUTE-REFRESH, RFC 2918) for one family,
+    /// or every negotiated family when null. Replies with the families asked, or the reason it could not.
+    /// </summary>
+    public sealed record RequestRouteRefresh(Wire.AfiSafi? Family, Reply<RouteRefreshResult> Reply) : SessionCommand;
+
+    /// <summary>
     /// From the RIB: the peer sent more routes of a family than <c>max_prefixes</c> allows (RFC 4486).
     /// <paramref name="SessionId"/> is the <see cref="Rib.RibPeerInfo.SessionId"/> of the session that sent them.
     /// </summary>
@@ -40,6 +46,12 @@ public abstract record SessionCommand
 
     /// <summary>Test hook: makes the handler throw, to exercise supervision.</summary>
     internal sealed record InjectFault(string Why) : SessionCommand;
+}
+
+/// <summary>What a <see cref="SessionCommand.RequestRouteRefresh"/> did: the families asked for, or why none.</summary>
+public sealed record RouteRefreshResult(IReadOnlyList<Wire.AfiSafi> Families, string? Error)
+{
+    public bool Success => Error is null;
 }
 
 /// <summary>Counters of one peer; they survive session restarts (the manager owns the object).</summary>

@@ -33,6 +33,22 @@ public sealed class RibDistributionTests
     }
 
     [Test]
+    public void A_route_refresh_from_a_peer_sends_it_everything_it_holds_again_and_nothing_else()
+    {
+        var h = new RibHarness();
+        h.Up("10.0.0.1", 65001, PeerRole.RouteServerClient);
+        h.Up("10.0.0.9", 65009, PeerRole.RouteServerClient);
+        for (int i = 0; i < 30; i++) h.Announce("10.0.0.1", $"203.0.{i}.0/24", "198.18.0.1", RibHarness.Path(65001));
+        h.Announce("10.0.0.1", "2001:db8:1::/48", "2001:db8::1", RibHarness.Path(65001));
+        Assert.That(h.Drain("10.0.0.9").Announcements, Is.EqualTo(31));
+        Assert.That(h.Drain("10.0.0.9").Announcements, Is.EqualTo(31), "nothing pending");
+        Assert.That(h.Rib.RefreshOut(IPAddress.Parse("10.0.0.9"), AfiSafi.Ipv4Unicast), Is.EqualTo(30));
+        var again = h.Drain("10.0.0.9");
+        Assert.That((again.Announcements, again.Withdrawals), Is.EqualTo((61, 0)), "the IPv4 table again, not the IPv6 one");
+        Assert.That(h.Rib.Advertised(IPAddress.Parse("10.0.0.9")), Has.Count.EqualTo(31));
+    }
+
+    [Test]
     public void A_peer_going_down_withdraws_its_routes_from_every_other_peer()
     {
         var h = new RibHarness();

@@ -172,4 +172,25 @@ public class SimulationTests
         Assert.That(status.State, Is.EqualTo(SessionState.Idle));
         Assert.That(status.LastError, Does.Contain("max_prefixes ipv4-unicast=1000 exceeded"));
     }
+
+    [Test]
+    public async Task Route_refresh_from_the_peer_asks_the_rib_to_send_again_and_soft_reset_in_sends_one_per_family()
+    {
+        var clock = new ManualTimeProvider();
+        await using var system = new ActorSystem(time: clock);
+        var (session, peer, rib) = await EstablishedWithScriptedPeerAsync(system, holdTime: 90);
+
+        await peer.SendAsync(new RouteRefreshMessage(Afi.Ipv4, Safi.Unicast));
+        var refresh = await rib.FishAsync<RibCommand.RefreshOut>();
+        Assert.That(refresh.Family, Is.EqualTo(AfiSafi.Ipv4Unicast));
+
+        var done = await session.AskAsync<SessionCommand, RouteRefreshResult>(r => new SessionCommand.RequestRouteRefresh(null, r), TimeSpan.FromSeconds(5));
+        Assert.That(done.Families, Is.EqualTo(new[] { AfiSafi.Ipv4Unicast }));
+        var sent = await peer.ExpectAsync<RouteRefreshMessage>();
+        Assert.That(sent.Family, Is.EqualTo(AfiSafi.Ipv4Unicast));
+
+        var refused = await session.AskAsync<SessionCommand, RouteRefreshResult>(r => new SessionCommand.RequestRouteRefresh(AfiSafi.Ipv6Unicast, r), TimeSpan.FromSeconds(5));
+        Assert.That(refused.Error, Does.Contain("ipv6-unicast was not negotiated"));
+    }
 }
+
