@@ -63,7 +63,7 @@ public sealed class GrpcServiceDefinition
 /// against the descriptor: the method must exist, with that streaming kind and those message types.
 /// Request parsers are the descriptors' message parsers.
 /// <code>
-/// var echo = new GrpcServiceBuilder(EchoReflection.Descriptor.FindTypeByName&lt;ServiceDescriptor&gt;("Echo"))
+/// var echo = new GrpcServiceBuilder(EchoReflection.Descriptor.Services[0])
 ///     .Unary&lt;EchoRequest, EchoReply&gt;("Say", (request, context) => ...)
 ///     .Unary&lt;ResetRequest, ResetReply&gt;("Reset", ..., mutating: true)
 ///     .Build();

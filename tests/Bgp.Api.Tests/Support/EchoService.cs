@@ -10,7 +10,7 @@ internal sealed class EchoService
     private int _resets;
     private int _repeatWritten;
 
-    public static ServiceDescriptor Descriptor => EchoReflection.Descriptor.FindTypeByName<ServiceDescriptor>("bgpactors.test.echo.Echo");
+    public static ServiceDescriptor Descriptor => EchoReflection.Descriptor.Services[0];
 
     public static MethodDescriptor Method(string name) => Descriptor.FindMethodByName(name);
 
