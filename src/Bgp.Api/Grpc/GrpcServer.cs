@@ -7,10 +7,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bgp.Api.Grpc;
 
@@ -118,7 +116,7 @@ public sealed class GrpcServer : IAsyncDisposable
             {
                 _logger.LogWarning("gRPC listener {Listener} did not stop cleanly: {Error}", running.Bound.Config, e.Message);
             }
-            running.Server.Dispose();
+            await running.Services.DisposeAsync().ConfigureAwait(false);
             if (running.Bound.Config is { Kind: GrpcListenerKind.Unix, Path: { } path }) TryDelete(path);
             _logger.LogInformation("gRPC listener {Listener} closed", running.Bound.Config);
         }
@@ -128,55 +126,27 @@ public sealed class GrpcServer : IAsyncDisposable
     private async Task<RunningListener> StartListenerAsync(GrpcListenerConfig config, GrpcMethodRegistry registry, CancellationToken ct)
     {
         var policy = ListenerPolicy.For(config);
-        var kestrelOptions = new KestrelServerOptions
-        {
-            AddServerHeader = false,
-            ApplicationServices = new ServiceCollection().AddSingleton(_loggerFactory).BuildServiceProvider(),
-        };
-        // Per-message limits replace Kestrel's per-body limit: a stream may carry any number of
-        // messages. Streams may also sit idle for a long time (Watch, client streaming).
-        kestrelOptions.Limits.MaxRequestBodySize = null;
-        kestrelOptions.Limits.MinRequestBodyDataRate = null;
-
         ListenOptions? bound = null;
-        switch (config.Kind)
-        {
-            case GrpcListenerKind.Unix:
-                var path = config.Path ?? throw new ArgumentException($"gRPC listener {config}: no path");
-                RemoveStaleSocket(path);
-                kestrelOptions.ListenUnixSocket(path, listen =>
-                {
-                    listen.Protocols = HttpProtocols.Http2; // h2c with prior knowledge
-                    bound = listen;
-                });
-                break;
-            case GrpcListenerKind.Tcp:
-                var endpoint = config.Endpoint ?? throw new ArgumentException($"gRPC listener {config}: no endpoint");
-                var ip = new IPEndPoint(endpoint.Address, endpoint.Port);
-                if (config.Tls is null && !IPAddress.IsLoopback(endpoint.Address))
-                    _logger.LogWarning("gRPC listener {Listener} is plaintext on a non-loopback address: anyone who can reach it can use the API", config);
-                kestrelOptions.Listen(ip, listen =>
-                {
-                    listen.Protocols = HttpProtocols.Http2; // h2c, or h2 negotiated by ALPN under TLS
-                    if (config.Tls is { } tls) listen.UseHttps(MutualTls.ServerOptions(tls));
-                    bound = listen;
-                });
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(config), config.Kind, "unknown listener kind");
-        }
-
-        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), _loggerFactory);
-        var server = new KestrelServer(Options.Create(kestrelOptions), transport, _loggerFactory);
-        var dispatcher = new GrpcCallDispatcher(registry, policy, _options, _stopping.Token, _logger);
+        ServiceProvider? services = null;
+        IServer server;
         try
         {
+            (server, services) = KestrelFactory.Create(_loggerFactory, kestrel =>
+            {
+                kestrel.AddServerHeader = false;
+                // Per-message limits replace Kestrel's per-body limit: a stream may carry any number
+                // of messages. Streams may also sit idle for a long time (Watch, client streaming).
+                kestrel.Limits.MaxRequestBodySize = null;
+                kestrel.Limits.MinRequestBodyDataRate = null;
+                bound = Listen(kestrel, config);
+            });
+            var dispatcher = new GrpcCallDispatcher(registry, policy, _options, _stopping.Token, _logger);
             await server.StartAsync(new GrpcHttpApplication(dispatcher), ct).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            server.Dispose();
-            throw new IOException($"gRPC listener {config}: {e.Message}", e);
+            if (services is not null) await services.DisposeAsync().ConfigureAwait(false);
+            throw e is IOException ? e : new IOException($"gRPC listener {config}: {e.Message}", e);
         }
 
         // The socket exists only after bind; until the chmod it has the umask's mode, which is why
@@ -188,7 +158,40 @@ public sealed class GrpcServer : IAsyncDisposable
         _logger.LogInformation("gRPC listening on {Listener}{Port}{Tls}{ReadOnly}{Token}", config,
             endPoint is IPEndPoint { } actual && config.Endpoint?.Port == 0 ? $" (port {actual.Port})" : "",
             config.Tls is null ? "" : ", mutual TLS", config.ReadOnly ? ", read-only" : "", policy.RequiresToken ? ", token" : "");
-        return new RunningListener(new GrpcBoundListener(config, endPoint), server);
+        return new RunningListener(new GrpcBoundListener(config, endPoint), server, services);
+    }
+
+    private ListenOptions Listen(KestrelServerOptions kestrel, GrpcListenerConfig config)
+    {
+        ListenOptions? bound = null;
+        switch (config.Kind)
+        {
+            case GrpcListenerKind.Unix:
+                var path = config.Path ?? throw new ArgumentException($"gRPC listener {config}: no path");
+                RemoveStaleSocket(path);
+                kestrel.ListenUnixSocket(path, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2; // h2c with prior knowledge
+                    bound = listen;
+                });
+                break;
+            case GrpcListenerKind.Tcp:
+                var endpoint = config.Endpoint ?? throw new ArgumentException($"gRPC listener {config}: no endpoint");
+                var ip = new IPEndPoint(endpoint.Address, endpoint.Port);
+                if (config.Tls is null && !IPAddress.IsLoopback(endpoint.Address))
+                    _logger.LogWarning("gRPC listener {Listener} is plaintext on a non-loopback address: anyone who can reach it can use the API", config);
+                kestrel.Listen(ip, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2; // h2c, or h2 negotiated by ALPN under TLS
+                    if (config.Tls is { } tls) listen.UseHttps(MutualTls.ServerOptions(tls));
+                    bound = listen;
+                });
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(config), config.Kind, "unknown listener kind");
+        }
+
+        return bound ?? throw new InvalidOperationException("Kestrel did not configure the listener");
     }
 
     /// <summary>
@@ -203,7 +206,7 @@ public sealed class GrpcServer : IAsyncDisposable
             try
             {
                 probe.Connect(new UnixDomainSocketEndPoint(path));
-                throw new IOException($"{path} is in use by a running process");
+                throw new IOException($"gRPC listener unix:{path}: the socket is in use by a running process");
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable)
             {
@@ -223,7 +226,7 @@ public sealed class GrpcServer : IAsyncDisposable
         }
     }
 
-    private sealed record RunningListener(GrpcBoundListener Bound, KestrelServer Server);
+    private sealed record RunningListener(GrpcBoundListener Bound, IServer Server, ServiceProvider Services);
 
     /// <summary>Kestrel's application: every request goes to the dispatcher; no routing, no middleware.</summary>
     private sealed class GrpcHttpApplication(GrpcCallDispatcher dispatcher) : IHttpApplication<HttpContext>

@@ -15,6 +15,8 @@ internal static class PythonGrpc
 
     public static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "python", "grpc_probe.py");
 
+    public static bool Ready => Missing.Value is null;
+
     /// <summary>Ignores the test when the Python client or protoc is not installed (.ci/run installs them).</summary>
     public static void RequireOrIgnore()
     {
