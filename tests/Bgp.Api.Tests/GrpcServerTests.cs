@@ -30,6 +30,19 @@ public sealed class GrpcServerTests
     }
 
     [Test]
+    public async Task Calls_log_nothing_above_debug()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = server.UnixClient();
+        var before = server.Logs.Entries.Count;
+        for (var i = 0; i < 3; i++)
+            await client.UnaryAsync<EchoRequest, EchoReply>(EchoService.Method("Say"), new EchoRequest { Text = "quiet" }, Bounded);
+        var noisy = server.Logs.Entries.Skip(before).Where(l => l.Level >= LogLevel.Information).Select(l => $"{l.Category}: {l.Message}");
+        Assert.That(noisy, Is.Empty);
+        Assert.That(server.Logs.Entries.Take(before).Select(l => l.Message), Has.Some.StartsWith("gRPC listening on unix:"));
+    }
+
+    [Test]
     public async Task Server_stream_delivers_every_message_in_order_then_ends_ok()
     {
         await using var server = await TestServer.StartAsync();
