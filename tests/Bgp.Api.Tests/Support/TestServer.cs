@@ -60,7 +60,11 @@ internal sealed class TestServer : IAsyncDisposable
         return new TestServer(directory, server, echo, logs, loggerFactory);
     }
 
-    public GrpcClient UnixClient(GrpcClientOptions? options = null) => GrpcClient.ForUnixSocket(SocketPath, options);
+    /// <summary>A client whose calls are bounded by a 20 s deadline unless they set their own.</summary>
+    public GrpcClient UnixClient(GrpcClientOptions? options = null) => GrpcClient.ForUnixSocket(SocketPath, options ?? new GrpcClientOptions
+    {
+        DefaultTimeout = TimeSpan.FromSeconds(20),
+    });
 
     public int TcpPort(int index = 0) => ((IPEndPoint)Server.Listeners[index].EndPoint).Port;
 
