@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using Bgp.Actors.Config;
 using Bgp.Api.Grpc.Services;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -21,7 +21,7 @@ public sealed record GrpcBoundListener(GrpcListenerConfig Config, EndPoint EndPo
 /// <code>
 /// await using var server = new GrpcServer(loggerFactory);
 /// await server.StartAsync(config.Global.Telemetry.GrpcListeners, [ribService, peerService], ct);
-/// server.Health.SetStatus("", ServingStatus.Serving);
+/// server.Health.SetStatus("bgpactors.v1.RibService", HealthStatus.NotServing);  // e.g. while the RIB loads
 /// ...
 /// await server.StopAsync(ct);
 /// </code>

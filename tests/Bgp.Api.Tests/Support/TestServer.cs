@@ -56,7 +56,17 @@ internal sealed class TestServer : IAsyncDisposable
         var echo = new EchoService();
         var configured = listeners?.Invoke(directory) ?? [Unix(Path.Combine(directory, "grpc.sock"))];
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await server.StartAsync(configured, [echo.Build()], cts.Token);
+        try
+        {
+            await server.StartAsync(configured, [echo.Build()], cts.Token);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            loggerFactory.Dispose();
+            System.IO.Directory.Delete(directory, recursive: true);
+            throw;
+        }
         return new TestServer(directory, server, echo, logs, loggerFactory);
     }
 
