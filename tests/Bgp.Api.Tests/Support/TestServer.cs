@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Bgp.Actors.Config;
+using Bgp.Api.Grpc;
+using Bgp.Api.Grpc.Client;
+using Microsoft.Extensions.Logging;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
+
+namespace Bgp.Api.Tests.Support;
+
+/// <summary>A GrpcServer with the Echo service, in its own temporary directory.</summary>
+internal sealed class TestServer : IAsyncDisposable
+{
+    private readonly ILoggerFactory _loggerFactory;
+
+    private TestServer(string directory, GrpcServer server, EchoService echo, LogCollector logs, ILoggerFactory loggerFactory)
+    {
+        _loggerFactory = loggerFactory;
+        Directory = directory;
+        Server = server;
+        Echo = echo;
+        Logs = logs;
+    }
+
+    public string Directory { get; }
+
+    public GrpcServer Server { get; }
+
+    public EchoService Echo { get; }
+
+    public LogCollector Logs { get; }
+
+    public string SocketPath => Path.Combine(Directory, "grpc.sock");
+
+    public static string NewDirectory()
+    {
+        // Short: a Unix socket path has at most 107 bytes.
+        var directory = Path.Combine(Path.GetTempPath(), "bgpapi-" + Guid.NewGuid().ToString("N")[..8]);
+        System.IO.Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    public static GrpcListenerConfig Unix(string path, bool readOnly = false, string? tokenFile = null, int mode = GrpcListenerConfig.DefaultUnixMode) =>
+        new(GrpcListenerKind.Unix, path, mode, null, null, readOnly, tokenFile);
+
+    public static GrpcListenerConfig Tcp(TlsConfig? tls = null, bool readOnly = false) =>
+        new(GrpcListenerKind.Tcp, null, 0, new EndpointAddress(IPAddress.Loopback, 0), tls, readOnly, null);
+
+    /// <summary>Starts on the Unix socket <see cref="SocketPath"/> unless listeners are given.</summary>
+    public static async Task<TestServer> StartAsync(Func<string, IEnumerable<GrpcListenerConfig>>? listeners = null, GrpcServerOptions? options = null, string? directory = null)
+    {
+        directory ??= NewDirectory();
+        var logs = new LogCollector();
+        var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        var server = new GrpcServer(loggerFactory, options);
+        var echo = new EchoService();
+        var configured = listeners?.Invoke(directory) ?? [Unix(Path.Combine(directory, "grpc.sock"))];
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await server.StartAsync(configured, [echo.Build()], cts.Token);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            loggerFactory.Dispose();
+            System.IO.Directory.Delete(directory, recursive: true);
+            throw;
+        }
+        return new TestServer(directory, server, echo, logs, loggerFactory);
+    }
+
+    /// <summary>A client whose calls are bounded by a 20 s deadline unless they set their own.</summary>
+    public GrpcClient UnixClient(GrpcClientOptions? options = null) => GrpcClient.ForUnixSocket(SocketPath, options ?? new GrpcClientOptions
+    {
+        DefaultTimeout = TimeSpan.FromSeconds(20),
+    });
+
+    public int TcpPort(int index = 0) => ((IPEndPoint)Server.Listeners[index].EndPoint).Port;
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await Server.StopAsync(cts.Token);
+        await Server.DisposeAsync();
+        _loggerFactory.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>Keeps every log line in memory, so tests can check what was (and was not) logged.</summary>
+internal sealed class LogCollector : ILoggerProvider
+{
+    public ConcurrentQueue<(LogLevel Level, string Category, string Message, Exception? Exception)> Entries { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(LogCollector owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner.Entries.Enqueue((logLevel, category, formatter(state, exception), exception));
+    }
+}
