@@ -1,9 +1,12 @@
 using System.Runtime.InteropServices;
 using Bgp.Actors.Config;
 using Bgp.Actors.Config.Diagnostics;
+using Bgp.Actors.Config.Persistence;
 using Bgp.Actors.Rib;
 using Bgp.Actors.Runtime;
 using Bgp.Actors.Sessions;
+using Bgp.Api.Grpc;
+using Bgp.Api.V1;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
@@ -22,6 +25,7 @@ internal sealed class Daemon
 
     private readonly string _configPath;
     private readonly TextWriter _stderr;
+    private volatile string? _shutdownText;
 
     public Daemon(string configPath, TextWriter stderr)
     {
@@ -31,12 +35,16 @@ internal sealed class Daemon
 
     public async Task<int> RunAsync(CancellationToken externalStop = default)
     {
-        var load = BgpConfig.Load(_configPath);
-        if (load.Config is not { } config)
+        var started = DateTimeOffset.UtcNow;
+        var (store, diagnostics) = ConfigStore.Open(_configPath);
+        if (store is null)
         {
-            _stderr.Write(DiagnosticRenderer.Render(load.Diagnostics));
+            _stderr.Write(DiagnosticRenderer.Render(diagnostics));
             return 1;
         }
+        using var _ = store;
+        var config = store.Current;
+        var configLock = new SemaphoreSlim(1, 1);
 
         using var loggerFactory = CreateLoggerFactory(config.Global.Telemetry);
         var log = loggerFactory.CreateLogger("Bgp.Host");
@@ -63,21 +71,51 @@ internal sealed class Daemon
         await using var system = new ActorSystem("bgpactorsd", TimeProvider.System, loggerFactory);
         var rib = system.Spawn<RibCommand>("rib", () => new RibActor(RibSettings.From(config.Global)), new ActorOptions { MailboxCapacity = 16 * 1024, QueryMailboxCapacity = 256 });
         var manager = system.Spawn<ManagerCommand>("peers", () => new PeerManagerActor(config, rib, TcpConnector.Instance, listener));
-        log.LogInformation("bgpactorsd {Version} running: AS{Asn}, router id {RouterId}, listening on {Endpoints}, config {Config}",
-            Program.Version, config.Global.Asn, config.Global.RouterId, string.Join(", ", listener.Endpoints), Path.GetFullPath(_configPath));
+
+        var api = new ApiContext
+        {
+            Manager = manager,
+            Rib = rib,
+            Store = store,
+            ConfigLock = configLock,
+            RequestShutdown = text => { _shutdownText = text; stop.TrySetResult("shutdown requested through the API"); },
+            Version = Program.Version,
+            Started = started,
+            ListenEndpoints = [.. listener.Endpoints],
+        };
+        await using var grpc = new GrpcServer(loggerFactory);
+        var grpcListeners = config.Global.Telemetry.GrpcListeners;
+        try
+        {
+            foreach (var unix in grpcListeners.Where(l => l.Kind == GrpcListenerKind.Unix))
+                Directory.CreateDirectory(Path.GetDirectoryName(unix.Path!)!);
+            await grpc.StartAsync(grpcListeners, BgpApi.Services(api));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            log.LogCritical("gRPC API: cannot listen: {Error}", ex.Message);
+            _stderr.WriteLine($"bgpactorsd: gRPC API: cannot listen: {ex.Message}");
+            await listener.DisposeAsync();
+            return 1;
+        }
+        log.LogInformation("bgpactorsd {Version} running: AS{Asn}, router id {RouterId}, listening on {Endpoints}, config {Config}, gRPC API on {Api}",
+            Program.Version, config.Global.Asn, config.Global.RouterId, string.Join(", ", listener.Endpoints), Path.GetFullPath(_configPath),
+            string.Join(", ", grpc.Listeners.Select(l => l.Config.ToString())));
 
         var reloadLoop = Task.Run(async () =>
         {
             await foreach (var _ in reloads.Reader.ReadAllAsync())
-                await ReloadAsync(manager, log);
+                await ReloadAsync(store, configLock, manager, log);
         });
 
         string why = await stop.Task;
         log.LogInformation("{Signal}: sending Cease to every peer and stopping", why);
         reloads.Writer.TryComplete();
+        await grpc.StopAsync();
         try
         {
-            int peers = await manager.AskAsync<ManagerCommand, int>(r => new ManagerCommand.ShutdownAll(ShutdownText, r), AskTimeout);
+            string text = _shutdownText ?? ShutdownText;
+            int peers = await manager.AskAsync<ManagerCommand, int>(r => new ManagerCommand.ShutdownAll(text, r), AskTimeout);
             log.LogInformation("sent Cease to {Count} peers", peers);
         }
         catch (Exception ex)
@@ -95,17 +133,19 @@ internal sealed class Daemon
     /// SIGHUP: re-read and validate the file; an invalid file is logged with every diagnostic and
     /// changes nothing; a valid one goes to the peer manager, which applies the difference.
     /// </summary>
-    private async Task ReloadAsync(ActorRef<ManagerCommand> manager, ILogger log)
+    private async Task ReloadAsync(ConfigStore store, SemaphoreSlim configLock, ActorRef<ManagerCommand> manager, ILogger log)
     {
-        var load = BgpConfig.Load(_configPath);
-        if (load.Config is not { } next)
-        {
-            log.LogError("SIGHUP: {Path} is not valid; keeping the running configuration:\n{Diagnostics}", _configPath,
-                DiagnosticRenderer.Render(load.Diagnostics));
-            return;
-        }
+        await configLock.WaitAsync();
         try
         {
+            var load = await store.ReloadAsync();
+            if (!load.Success)
+            {
+                log.LogError("SIGHUP: {Path} is not valid; keeping the running configuration:\n{Diagnostics}", _configPath,
+                    load.Diagnostics.Count > 0 ? DiagnosticRenderer.Render(load.Diagnostics) : load.Error);
+                return;
+            }
+            var next = load.Config;
             var diff = await manager.AskAsync<ManagerCommand, ConfigDiff>(r => new ManagerCommand.ApplyConfig(next, r), AskTimeout);
             log.LogInformation("SIGHUP: reloaded {Path}: {Count} changes{Details}", _configPath, diff.Changes.Count,
                 diff.Changes.Count == 0 ? "" : "\n" + diff.ToText());
@@ -113,6 +153,10 @@ internal sealed class Daemon
         catch (Exception ex)
         {
             log.LogError("SIGHUP: applying {Path} failed: {Error}", _configPath, ex.Message);
+        }
+        finally
+        {
+            configLock.Release();
         }
     }
 

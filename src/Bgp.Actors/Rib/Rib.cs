@@ -157,10 +157,9 @@ public sealed class Rib
         if (!_byAddress.TryGetValue(address, out var peer) || !_tables.TryGetValue(family, out var table)) return 0;
         var export = peer.Exports[table.Slot];
         int queued = 0;
-        foreach (var (index, sent) in export.AllOut().ToList())
+        foreach (var (index, _) in export.AllOut().ToList())
         {
-            Release(sent);
-            export.SetOut(index, Unknown);
+            SetOut(peer, table.Slot, index, Unknown);
             export.MarkDirty(index);
             queued++;
         }
@@ -277,6 +276,7 @@ public sealed class Rib
         {
             ref var existing = ref entry.Path(i);
             if (ReferenceEquals(existing.Attributes, attributes) && existing.Ineligible == ineligible) return;
+            peer.IneligibleCount[table.Slot] += (ineligible != Ineligible.None ? 1 : 0) - (existing.Ineligible != Ineligible.None ? 1 : 0);
             _attributes.Release(existing.Attributes);
             _attributes.AddRef(attributes);
             existing.Attributes = attributes;
@@ -297,6 +297,7 @@ public sealed class Rib
             return;
         }
         peer.Received[table.Slot]++;
+        if (ineligible != Ineligible.None) peer.IneligibleCount[table.Slot]++;
         _attributes.AddRef(attributes);
         if (ineligible == Ineligible.None) Reselect(table, index, ref entry, force: false);
     }
@@ -309,6 +310,7 @@ public sealed class Rib
         int i = entry.Find(peer.Index, nlri.PathId);
         if (i < 0) return;
         bool wasBest = i == entry.Best;
+        if (entry.Path(i).Ineligible != Ineligible.None) peer.IneligibleCount[table.Slot]--;
         _attributes.Release(entry.Path(i).Attributes);
         entry.RemoveAt(i);
         peer.Received[table.Slot]--;
@@ -391,9 +393,7 @@ public sealed class Rib
                 var desired = Desired(peer, family, ref table.At(index), out _);
                 var sent = export.OutAt(index);
                 if (ReferenceEquals(desired, sent)) continue;
-                if (sent is not null) Release(sent);
-                if (desired is not null) _attributes.AddRef(desired);
-                export.SetOut(index, desired);
+                SetOut(peer, table.Slot, index, desired);
                 batch ??= new OutboundBatch(peer.Epoch);
                 var part = batch.For(family);
                 var prefix = table.PrefixAt(index);
@@ -436,8 +436,7 @@ public sealed class Rib
             void Forget(Prefix prefix)
             {
                 int index = table.GetOrAdd(prefix);
-                if (export.OutAt(index) is { } sent) Release(sent);
-                export.SetOut(index, Unknown);
+                SetOut(peer, table.Slot, index, Unknown);
                 export.MarkDirty(index);
             }
         }
@@ -448,6 +447,25 @@ public sealed class Rib
     private void Release(RouteAttributes attributes)
     {
         if (!ReferenceEquals(attributes, Unknown)) _attributes.Release(attributes);
+    }
+
+    /// <summary>Records what a peer holds for a prefix (Adj-RIB-Out), keeping reference counts and the peer's count right.</summary>
+    private void SetOut(RibPeer peer, int slot, int index, RouteAttributes? value)
+    {
+        var export = peer.Exports[slot];
+        var old = export.OutAt(index);
+        if (ReferenceEquals(old, value)) return;
+        if (old is not null && !ReferenceEquals(old, Unknown))
+        {
+            _attributes.Release(old);
+            peer.OutCount[slot]--;
+        }
+        if (value is not null && !ReferenceEquals(value, Unknown))
+        {
+            _attributes.AddRef(value);
+            peer.OutCount[slot]++;
+        }
+        export.SetOut(index, value);
     }
 
     /// <summary>What the peer should hold for this prefix now: the export of the best route, or null.</summary>
@@ -540,43 +558,37 @@ public sealed class Rib
         var desired = Desired(peer, family, ref entry, out var verdict);
         if (!peer.Info.Families.Contains(family)) verdict = ExportVerdict.FamilyNotNegotiated;
         var best = entry.Best >= 0 ? ToRibRoute(table, index, entry.Best) : null;
-        return new AdvertisedExplanation(family, prefix, address, verdict, best, desired, peer.Exports[table.Slot].OutAt(index));
+        var sent = peer.Exports[table.Slot].OutAt(index);
+        return new AdvertisedExplanation(family, prefix, address, verdict, best, desired, ReferenceEquals(sent, Unknown) ? null : sent);
     }
 
     /// <summary>Per up peer and family: routes received, eligible, and advertised.</summary>
     public RibSummary Summary()
     {
-        var counts = new Dictionary<IPAddress, (Dictionary<AfiSafi, long> Received, Dictionary<AfiSafi, long> Accepted, Dictionary<AfiSafi, long> Advertised)>();
-        foreach (var p in _byAddress.Values) counts[p.Info.Address] = ([], [], []);
-        var byIndex = _byAddress.Values.ToDictionary(p => p.Index, p => counts[p.Info.Address]);
-        long locRib = 0;
-        foreach (var table in _tablesBySlot)
+        var peers = new Dictionary<IPAddress, PeerRibCounts>();
+        foreach (var p in _byAddress.Values)
         {
-            var family = table.Family;
-            for (int index = 0; index < table.IndexLimit; index++)
+            Dictionary<AfiSafi, long> received = [], accepted = [], advertised = [];
+            foreach (var table in _tablesBySlot)
             {
-                if (!table.InUse(index)) continue;
-                ref var entry = ref table.At(index);
-                if (entry.Best >= 0) locRib++;
-                for (int i = 0; i < entry.Count; i++)
-                {
-                    ref var path = ref entry.Path(i);
-                    if (!byIndex.TryGetValue(path.Peer, out var c)) continue;
-                    c.Received[family] = c.Received.GetValueOrDefault(family) + 1;
-                    if (path.Ineligible == Ineligible.None) c.Accepted[family] = c.Accepted.GetValueOrDefault(family) + 1;
-                }
+                int slot = table.Slot;
+                if (p.Received[slot] > 0) received[table.Family] = p.Received[slot];
+                if (p.Received[slot] - p.IneligibleCount[slot] > 0) accepted[table.Family] = p.Received[slot] - p.IneligibleCount[slot];
+                if (p.OutCount[slot] > 0) advertised[table.Family] = p.OutCount[slot];
             }
-            foreach (var p in _byAddress.Values)
-            {
-                long advertised = 0;
-                foreach (var (_, sent) in p.Exports[table.Slot].AllOut())
-                    if (!ReferenceEquals(sent, Unknown)) advertised++;
-                if (advertised > 0) counts[p.Info.Address].Advertised[family] = advertised;
-            }
+            peers[p.Info.Address] = new PeerRibCounts(true, received, accepted, advertised);
         }
-        return new RibSummary(
-            counts.ToDictionary(kv => kv.Key, kv => new PeerRibCounts(true, kv.Value.Received, kv.Value.Accepted, kv.Value.Advertised)),
-            locRib, _attributes.Count);
+        return new RibSummary(peers, LocRibCount(), _attributes.Count);
+    }
+
+    /// <summary>Prefixes with a best route, all families (a scan of the tables' entries: milliseconds for a full table).</summary>
+    public long LocRibCount()
+    {
+        long count = 0;
+        foreach (var table in _tablesBySlot)
+            for (int index = 0; index < table.IndexLimit; index++)
+                if (table.InUse(index) && table.At(index).Best >= 0) count++;
+        return count;
     }
 
     private RibRoute ToRibRoute(RibTable table, int index, int i)

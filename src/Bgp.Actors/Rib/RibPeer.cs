@@ -86,6 +86,12 @@ internal sealed class RibPeer
     /// <summary>Routes held from this peer (Adj-RIB-In), per family slot.</summary>
     public readonly long[] Received = new long[2];
 
+    /// <summary>Of <see cref="Received"/>, the routes that take no part in the decision (<see cref="Ineligible"/>).</summary>
+    public readonly long[] IneligibleCount = new long[2];
+
+    /// <summary>Prefixes whose current advertisement this peer holds (Adj-RIB-Out size), per family slot.</summary>
+    public readonly long[] OutCount = new long[2];
+
     /// <summary>The <c>max_prefixes</c> limit per family slot (null: none).</summary>
     public readonly uint?[] Limits = new uint?[2];
 

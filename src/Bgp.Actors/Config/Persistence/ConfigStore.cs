@@ -90,6 +90,47 @@ public sealed class ConfigStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Re-reads the file after someone edited it (SIGHUP). When it is valid it becomes the document
+    /// later API changes edit, and the result carries the difference to the configuration before;
+    /// when it is not, nothing changes and the result carries the diagnostics.
+    /// </summary>
+    public async Task<ConfigMutationResult> ReloadAsync(CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var config = _config;
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(Path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                var unreadable = ConfigDiagnostic.ForFile(Path, "unreadable-file", $"cannot read `{Path}`: {e.Message}");
+                return ConfigMutationResult.Failed(config, unreadable.Message, [unreadable]);
+            }
+            var parsed = TomlDocument.Parse(bytes, Path);
+            if (parsed.Document is null)
+            {
+                var syntax = parsed.Diagnostics.Select(ConfigDiagnostic.FromToml).ToList();
+                return ConfigMutationResult.Failed(config, DiagnosticRenderer.Render(syntax), syntax);
+            }
+            var load = ConfigBinder.Bind(parsed.Document);
+            if (load.Config is null) return ConfigMutationResult.Failed(config, DiagnosticRenderer.Render(load.Diagnostics), load.Diagnostics);
+            var diff = ConfigDiff.Compute(config, load.Config);
+            _onDisk = bytes;
+            Volatile.Write(ref _document, parsed.Document);
+            Volatile.Write(ref _config, load.Config);
+            return new ConfigMutationResult(true, load.Config, diff, null, []);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
     public Task<ConfigMutationResult> SetAsync(TomlPath path, TomlValue value, CancellationToken cancellationToken = default) =>
         MutateAsync(editor => editor.Set(path, value), cancellationToken);
 

@@ -87,7 +87,64 @@ public sealed class GrpcClient : IDisposable
         using var call = new ClientCall(this, options, ct);
         try
         {
-            using var response = await call.SendAsync(path, request).ConfigureAwait(false);
+            using var response = await call.SendAsync(path, new ByteArrayContent(MessageWriter.ToArray(request))).ConfigureAwait(false);
+            return await ReadSingleAsync(call, response, parser).ConfigureAwait(false);
+        }
+        catch (Exception e) when (call.Translate(e) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    public Task<TResponse> ClientStreamingAsync<TRequest, TResponse>(MethodDescriptor method, IAsyncEnumerable<TRequest> requests, CallOptions? options = null, CancellationToken ct = default)
+        where TRequest : IMessage<TRequest> where TResponse : class, IMessage<TResponse> =>
+        ClientStreamingAsync(GrpcMethodDefinition.PathOf(method), requests, (MessageParser<TResponse>)method.OutputType.Parser, options, ct);
+
+    /// <summary>Sends the requests as they come (each written and flushed on its own), then reads the one response.</summary>
+    public async Task<TResponse> ClientStreamingAsync<TRequest, TResponse>(string path, IAsyncEnumerable<TRequest> requests, MessageParser<TResponse> parser,
+        CallOptions? options = null, CancellationToken ct = default)
+        where TRequest : IMessage<TRequest> where TResponse : class, IMessage<TResponse>
+    {
+        using var call = new ClientCall(this, options, ct);
+        try
+        {
+            using var response = await call.SendAsync(path, new StreamingContent<TRequest>(requests, call.Token)).ConfigureAwait(false);
+            return await ReadSingleAsync(call, response, parser).ConfigureAwait(false);
+        }
+        catch (Exception e) when (call.Translate(e) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    /// <summary>A request body of length-prefixed messages written as the enumeration yields them.</summary>
+    private sealed class StreamingContent<TRequest>(IAsyncEnumerable<TRequest> requests, CancellationToken token) : HttpContent
+        where TRequest : IMessage<TRequest>
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            await SerializeToStreamAsync(stream, context, CancellationToken.None).ConfigureAwait(false);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, cancellationToken);
+            await foreach (var request in requests.WithCancellation(linked.Token).ConfigureAwait(false))
+            {
+                await stream.WriteAsync(MessageWriter.ToArray(request), linked.Token).ConfigureAwait(false);
+                await stream.FlushAsync(linked.Token).ConfigureAwait(false);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    private static async Task<TResponse> ReadSingleAsync<TResponse>(ClientCall call, HttpResponseMessage response, MessageParser<TResponse> parser)
+        where TResponse : class, IMessage<TResponse>
+    {
+        {
             if (TrailersOnlyStatus(response) is { } immediate)
             {
                 ThrowIfNotOk(immediate);
@@ -100,10 +157,6 @@ public sealed class GrpcClient : IDisposable
             if (message is null) throw new RpcException(StatusCode.Internal, "the server sent no response message");
             if (extra is not null) throw new RpcException(StatusCode.Internal, "the server sent more than one response message");
             return message;
-        }
-        catch (Exception e) when (call.Translate(e) is { } translated)
-        {
-            throw translated;
         }
     }
 
@@ -124,7 +177,7 @@ public sealed class GrpcClient : IDisposable
         MessageReader reader;
         try
         {
-            response = await call.SendAsync(path, request).ConfigureAwait(false);
+            response = await call.SendAsync(path, new ByteArrayContent(MessageWriter.ToArray(request))).ConfigureAwait(false);
             if (TrailersOnlyStatus(response) is { } immediate)
             {
                 response.Dispose();
@@ -223,13 +276,13 @@ public sealed class GrpcClient : IDisposable
 
         public CancellationToken Token => _cts.Token;
 
-        public async Task<HttpResponseMessage> SendAsync(string path, IMessage request)
+        public async Task<HttpResponseMessage> SendAsync(string path, HttpContent content)
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(_client._baseAddress, path))
             {
                 Version = HttpVersion.Version20,
                 VersionPolicy = HttpVersionPolicy.RequestVersionExact,  // prior knowledge on http://
-                Content = new ByteArrayContent(MessageWriter.ToArray(request)),
+                Content = content,
             };
             message.Content.Headers.ContentType = new MediaTypeHeaderValue(GrpcProtocol.ContentType);
             message.Headers.TE.ParseAdd("trailers");

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
-using V1 = Grpc.Reflection.V1;
+using RefV1 = Grpc.Reflection.V1;
 using V1Alpha = Grpc.Reflection.V1Alpha;
 
 namespace Bgp.Api.Grpc.Services;
@@ -20,19 +20,19 @@ public sealed class ReflectionService
     {
         _index = new ReflectionIndex(services);
         V1Definition = new GrpcServiceBuilder(V1Descriptor)
-            .DuplexStreaming<V1.ServerReflectionRequest, V1.ServerReflectionResponse>("ServerReflectionInfo",
+            .DuplexStreaming<RefV1.ServerReflectionRequest, RefV1.ServerReflectionResponse>("ServerReflectionInfo",
                 (requests, responses, context) => ServeAsync(requests, responses, r => r, r => r, context))
             .Build();
         V1AlphaDefinition = new GrpcServiceBuilder(V1AlphaDescriptor)
             .DuplexStreaming<V1Alpha.ServerReflectionRequest, V1Alpha.ServerReflectionResponse>("ServerReflectionInfo",
                 (requests, responses, context) => ServeAsync(requests, responses,
-                    r => V1.ServerReflectionRequest.Parser.ParseFrom(r.ToByteString()),
+                    r => RefV1.ServerReflectionRequest.Parser.ParseFrom(r.ToByteString()),
                     r => V1Alpha.ServerReflectionResponse.Parser.ParseFrom(r.ToByteString()),
                     context))
             .Build();
     }
 
-    public static ServiceDescriptor V1Descriptor => V1.ReflectionReflection.Descriptor.Services[0];
+    public static ServiceDescriptor V1Descriptor => RefV1.ReflectionReflection.Descriptor.Services[0];
 
     public static ServiceDescriptor V1AlphaDescriptor => V1Alpha.ReflectionReflection.Descriptor.Services[0];
 
@@ -43,8 +43,8 @@ public sealed class ReflectionService
     private async Task ServeAsync<TRequest, TResponse>(
         IAsyncEnumerable<TRequest> requests,
         IServerStreamWriter<TResponse> responses,
-        Func<TRequest, V1.ServerReflectionRequest> toV1,
-        Func<V1.ServerReflectionResponse, TResponse> fromV1,
+        Func<TRequest, RefV1.ServerReflectionRequest> toV1,
+        Func<RefV1.ServerReflectionResponse, TResponse> fromV1,
         ServerCallContext context)
     {
         await foreach (var request in requests.ConfigureAwait(false))
@@ -54,32 +54,32 @@ public sealed class ReflectionService
         }
     }
 
-    internal V1.ServerReflectionResponse Answer(V1.ServerReflectionRequest request)
+    internal RefV1.ServerReflectionResponse Answer(RefV1.ServerReflectionRequest request)
     {
-        var response = new V1.ServerReflectionResponse { ValidHost = request.Host, OriginalRequest = request };
+        var response = new RefV1.ServerReflectionResponse { ValidHost = request.Host, OriginalRequest = request };
         switch (request.MessageRequestCase)
         {
-            case V1.ServerReflectionRequest.MessageRequestOneofCase.ListServices:
-                var list = new V1.ListServiceResponse();
-                list.Service.AddRange(_index.ServiceNames.Select(name => new V1.ServiceResponse { Name = name }));
+            case RefV1.ServerReflectionRequest.MessageRequestOneofCase.ListServices:
+                var list = new RefV1.ListServiceResponse();
+                list.Service.AddRange(_index.ServiceNames.Select(name => new RefV1.ServiceResponse { Name = name }));
                 response.ListServicesResponse = list;
                 break;
-            case V1.ServerReflectionRequest.MessageRequestOneofCase.FileByFilename:
+            case RefV1.ServerReflectionRequest.MessageRequestOneofCase.FileByFilename:
                 SetFile(response, _index.FileByName(request.FileByFilename), $"file '{request.FileByFilename}' not found");
                 break;
-            case V1.ServerReflectionRequest.MessageRequestOneofCase.FileContainingSymbol:
+            case RefV1.ServerReflectionRequest.MessageRequestOneofCase.FileContainingSymbol:
                 SetFile(response, _index.FileContainingSymbol(request.FileContainingSymbol), $"symbol '{request.FileContainingSymbol}' not found");
                 break;
-            case V1.ServerReflectionRequest.MessageRequestOneofCase.FileContainingExtension:
+            case RefV1.ServerReflectionRequest.MessageRequestOneofCase.FileContainingExtension:
                 var extension = request.FileContainingExtension;
                 SetFile(response, _index.FileContainingExtension(extension.ContainingType, extension.ExtensionNumber),
                     $"extension {extension.ExtensionNumber} of '{extension.ContainingType}' not found");
                 break;
-            case V1.ServerReflectionRequest.MessageRequestOneofCase.AllExtensionNumbersOfType:
+            case RefV1.ServerReflectionRequest.MessageRequestOneofCase.AllExtensionNumbersOfType:
                 var type = request.AllExtensionNumbersOfType;
                 if (_index.ExtensionNumbersOf(type) is { } numbers)
                 {
-                    var answer = new V1.ExtensionNumberResponse { BaseTypeName = type };
+                    var answer = new RefV1.ExtensionNumberResponse { BaseTypeName = type };
                     answer.ExtensionNumber.AddRange(numbers);
                     response.AllExtensionNumbersResponse = answer;
                 }
@@ -99,14 +99,14 @@ public sealed class ReflectionService
     /// The file first, then every file it depends on, transitively (a client needs them all to
     /// build a descriptor pool).
     /// </summary>
-    private static void SetFile(V1.ServerReflectionResponse response, FileDescriptor? file, string notFound)
+    private static void SetFile(RefV1.ServerReflectionResponse response, FileDescriptor? file, string notFound)
     {
         if (file is null)
         {
             SetError(response, StatusCode.NotFound, notFound);
             return;
         }
-        var files = new V1.FileDescriptorResponse();
+        var files = new RefV1.FileDescriptorResponse();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Stack<FileDescriptor>();
         pending.Push(file);
@@ -119,8 +119,8 @@ public sealed class ReflectionService
         response.FileDescriptorResponse = files;
     }
 
-    private static void SetError(V1.ServerReflectionResponse response, StatusCode code, string message) =>
-        response.ErrorResponse = new V1.ErrorResponse { ErrorCode = (int)code, ErrorMessage = message };
+    private static void SetError(RefV1.ServerReflectionResponse response, StatusCode code, string message) =>
+        response.ErrorResponse = new RefV1.ErrorResponse { ErrorCode = (int)code, ErrorMessage = message };
 }
 
 /// <summary>Files, symbols and extensions reachable from the served services.</summary>

@@ -1,0 +1,72 @@
+using System.Net;
+using Bgp.Actors.Config;
+using Bgp.Actors.Config.Persistence;
+using Bgp.Actors.Rib;
+using Bgp.Actors.Runtime;
+using Bgp.Actors.Sessions;
+using Bgp.Api.Grpc;
+
+namespace Bgp.Api.V1;
+
+/// <summary>
+/// What the API services reach: the actor tree (asked and told, never bypassed), the config store
+/// through which mutations are persisted, and the daemon's own facts. No routing state lives here.
+/// </summary>
+public sealed class ApiContext
+{
+    public required ActorRef<ManagerCommand> Manager { get; init; }
+    public required ActorRef<RibCommand> Rib { get; init; }
+
+    /// <summary>The single writer of the configuration file.</summary>
+    public required ConfigStore Store { get; init; }
+
+    /// <summary>
+    /// Held while a configuration change is written and applied, by the API and by SIGHUP alike,
+    /// so changes reach the peer manager in the order they were written.
+    /// </summary>
+    public required SemaphoreSlim ConfigLock { get; init; }
+
+    /// <summary>Asks the daemon to stop (as SIGTERM) with this shutdown communication.</summary>
+    public required Action<string> RequestShutdown { get; init; }
+
+    public required string Version { get; init; }
+    public required DateTimeOffset Started { get; init; }
+    public IReadOnlyList<EndPoint> ListenEndpoints { get; init; } = [];
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+    public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public BgpConfig Config => Store.Current;
+
+    /// <summary>Asks an actor, turning a timeout into UNAVAILABLE and the caller's cancellation into CANCELLED.</summary>
+    public async Task<TResult> AskAsync<T, TResult>(ActorRef<T> target, Func<Reply<TResult>, T> build, ServerCallContext call)
+    {
+        try
+        {
+            return await target.AskAsync(build, AskTimeout, call.CancellationToken).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException e)
+        {
+            throw new RpcException(StatusCode.Unavailable, $"{e.Path} did not answer within {AskTimeout.TotalSeconds:0} s");
+        }
+    }
+
+    /// <summary>
+    /// Writes a configuration change (validated, atomically) and applies the result to the running
+    /// daemon; FAILED_PRECONDITION with the reason when the change is refused.
+    /// </summary>
+    public async Task<ConfigDiff> ChangeConfigAsync(Func<ConfigStore, Task<ConfigMutationResult>> change, ServerCallContext call)
+    {
+        await ConfigLock.WaitAsync(call.CancellationToken).ConfigureAwait(false);
+        try
+        {
+            var result = await change(Store).ConfigureAwait(false);
+            if (!result.Success) throw new RpcException(StatusCode.FailedPrecondition, result.Error ?? "the change was refused");
+            return await Manager.AskAsync<ManagerCommand, ConfigDiff>(r => new ManagerCommand.ApplyConfig(result.Config, r), AskTimeout)
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            ConfigLock.Release();
+        }
+    }
+}

@@ -1,0 +1,219 @@
+using System.Net;
+using Bgp.Actors.Config;
+using Bgp.Actors.Config.Toml;
+using Bgp.Actors.Rib;
+using Bgp.Actors.Sessions;
+using Bgp.Api.Grpc;
+using Google.Protobuf.WellKnownTypes;
+using FsmState = Bgp.Actors.Fsm.SessionState;
+
+namespace Bgp.Api.V1;
+
+/// <summary>NeighborService: list, show, add, delete, enable, disable, soft reset.</summary>
+internal sealed class NeighborApi(ApiContext api)
+{
+    public GrpcServiceDefinition Build() => new GrpcServiceBuilder(NeighborReflection.Descriptor.Services[0])
+        .Unary<ListNeighborsRequest, ListNeighborsResponse>("ListNeighbors", ListAsync)
+        .Unary<GetNeighborRequest, Neighbor>("GetNeighbor", GetAsync)
+        .Unary<AddNeighborRequest, Neighbor>("AddNeighbor", AddAsync, mutating: true)
+        .Unary<DeleteNeighborRequest, DeleteNeighborResponse>("DeleteNeighbor", DeleteAsync, mutating: true)
+        .Unary<EnableNeighborRequest, Neighbor>("EnableNeighbor", EnableAsync, mutating: true)
+        .Unary<DisableNeighborRequest, Neighbor>("DisableNeighbor", DisableAsync, mutating: true)
+        .Unary<SoftResetNeighborRequest, SoftResetNeighborResponse>("SoftResetNeighbor", SoftResetAsync, mutating: true)
+        .Build();
+
+    private async Task<ListNeighborsResponse> ListAsync(ListNeighborsRequest request, ServerCallContext call)
+    {
+        var statuses = await api.AskAsync<ManagerCommand, IReadOnlyList<PeerStatus>>(api.Manager, r => new ManagerCommand.ListPeers(r), call);
+        var counts = await RibCountsAsync(call);
+        var response = new ListNeighborsResponse();
+        foreach (var status in statuses.OrderBy(s => s.Address.GetAddressBytes(), AddressOrder.Instance))
+            response.Neighbors.Add(ToProto(status, api.Config.FindNeighbor(status.Address), counts.GetValueOrDefault(status.Address)));
+        return response;
+    }
+
+    private async Task<Neighbor> GetAsync(GetNeighborRequest request, ServerCallContext call) =>
+        await NeighborAsync(ProtoMapping.Address(request.Address, "address"), call);
+
+    private async Task<Neighbor> NeighborAsync(IPAddress address, ServerCallContext call)
+    {
+        var status = await api.AskAsync<ManagerCommand, PeerStatus?>(api.Manager, r => new ManagerCommand.GetPeer(address, r), call)
+            ?? throw new RpcException(StatusCode.NotFound, $"no neighbor {address} is configured");
+        var counts = await RibCountsAsync(call);
+        return ToProto(status, api.Config.FindNeighbor(address), counts.GetValueOrDefault(address));
+    }
+
+    private async Task<IReadOnlyDictionary<IPAddress, PeerRibCounts>> RibCountsAsync(ServerCallContext call) =>
+        (await api.AskAsync<RibCommand, RibSummary>(api.Rib, r => new RibCommand.GetSummary(r), call)).Peers;
+
+    private async Task<Neighbor> AddAsync(AddNeighborRequest request, ServerCallContext call)
+    {
+        var n = request.Neighbor ?? throw new RpcException(StatusCode.InvalidArgument, "neighbor is required");
+        var address = ProtoMapping.Address(n.Address, "neighbor.address");
+        if (api.Config.FindNeighbor(address) is not null) throw new RpcException(StatusCode.AlreadyExists, $"neighbor {address} is already configured");
+        var entries = TomlEntries(n, address);
+        await api.ChangeConfigAsync(store => store.AddNeighborAsync(entries, call.CancellationToken), call);
+        return await NeighborAsync(address, call);
+    }
+
+    private async Task<DeleteNeighborResponse> DeleteAsync(DeleteNeighborRequest request, ServerCallContext call)
+    {
+        var address = ProtoMapping.Address(request.Address, "address");
+        if (api.Config.FindNeighbor(address) is null) throw new RpcException(StatusCode.NotFound, $"no neighbor {address} is configured");
+        await api.ChangeConfigAsync(store => store.RemoveNeighborAsync(address, call.CancellationToken), call);
+        return new DeleteNeighborResponse();
+    }
+
+    private async Task<Neighbor> EnableAsync(EnableNeighborRequest request, ServerCallContext call)
+    {
+        var address = ProtoMapping.Address(request.Address, "address");
+        Check(await api.AskAsync<ManagerCommand, PeerChangeResult>(api.Manager, r => new ManagerCommand.EnablePeer(address, r), call));
+        return await NeighborAsync(address, call);
+    }
+
+    private async Task<Neighbor> DisableAsync(DisableNeighborRequest request, ServerCallContext call)
+    {
+        var address = ProtoMapping.Address(request.Address, "address");
+        string? text = string.IsNullOrEmpty(request.ShutdownText) ? null : request.ShutdownText;
+        Check(await api.AskAsync<ManagerCommand, PeerChangeResult>(api.Manager, r => new ManagerCommand.DisablePeer(address, text, r), call));
+        return await NeighborAsync(address, call);
+    }
+
+    private async Task<SoftResetNeighborResponse> SoftResetAsync(SoftResetNeighborRequest request, ServerCallContext call)
+    {
+        var address = ProtoMapping.Address(request.Address, "address");
+        var family = request.Family == Family.Unspecified ? (Wire.AfiSafi?)null
+            : ProtoMapping.ToAfiSafi(request.Family) ?? throw new RpcException(StatusCode.InvalidArgument, $"unknown family {request.Family}");
+        if (api.Config.FindNeighbor(address) is null) throw new RpcException(StatusCode.NotFound, $"no neighbor {address} is configured");
+        var result = await api.AskAsync<ManagerCommand, RouteRefreshResult>(api.Manager, r => new ManagerCommand.SoftResetPeer(address, family, r), call);
+        if (!result.Success) throw new RpcException(StatusCode.FailedPrecondition, result.Error!);
+        var response = new SoftResetNeighborResponse();
+        response.Refreshed.AddRange(result.Families.Select(ProtoMapping.ToFamily));
+        return response;
+    }
+
+    private static void Check(PeerChangeResult result)
+    {
+        if (!result.Ok) throw new RpcException(result.Message.StartsWith("no neighbor", StringComparison.Ordinal) ? StatusCode.NotFound : StatusCode.FailedPrecondition, result.Message);
+    }
+
+    /// <summary>The [[neighbors]] keys for a new neighbor: only what the request sets, so defaults and the peer group apply.</summary>
+    private static List<KeyValuePair<string, TomlValue>> TomlEntries(NeighborConfig n, IPAddress address)
+    {
+        var e = new List<KeyValuePair<string, TomlValue>> { new("address", new TomlString(address.ToString())) };
+        if (n.RemoteAsn != 0) e.Add(new("remote_asn", new TomlInteger(n.RemoteAsn)));
+        if (n.Description.Length > 0) e.Add(new("description", new TomlString(n.Description)));
+        if (n.PeerGroup.Length > 0) e.Add(new("peer_group", new TomlString(n.PeerGroup)));
+        if (n.LocalAddress.Length > 0) e.Add(new("local_address", new TomlString(n.LocalAddress)));
+        if (n.Passive) e.Add(new("passive", new TomlBoolean(true)));
+        if (n.HoldTime != 0) e.Add(new("hold_time", new TomlInteger(n.HoldTime)));
+        if (n.ConnectRetry != 0) e.Add(new("connect_retry", new TomlInteger(n.ConnectRetry)));
+        if (n.Families.Count > 0)
+            e.Add(new("families", new TomlArray(n.Families.Select(f => (TomlValue)new TomlString(
+                (ProtoMapping.ToAfiSafi(f) ?? throw new RpcException(StatusCode.InvalidArgument, $"unknown family {f}")).ToString())))));
+        if (n.Md5Password.Length > 0) e.Add(new("md5_password", new TomlString(n.Md5Password)));
+        if (n.TtlSecurityHops != 0) e.Add(new("ttl_security", new TomlInteger(n.TtlSecurityHops)));
+        if (n.MaxPrefixes.Count > 0)
+            e.Add(new("max_prefixes", new TomlTable(n.MaxPrefixes.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => KeyValuePair.Create<string, TomlValue>(kv.Key, new TomlInteger(kv.Value))))));
+        if (n.RouteServerClient) e.Add(new("route_server_client", new TomlBoolean(true)));
+        if (n.RouteReflectorClient) e.Add(new("route_reflector_client", new TomlBoolean(true)));
+        if (n.ImportNone) e.Add(new("import", new TomlString("none")));
+        if (n.ExportNone) e.Add(new("export", new TomlString("none")));
+        if (n.NextHopUnchanged) e.Add(new("next_hop_unchanged", new TomlBoolean(true)));
+        return e;
+    }
+
+    private static Neighbor ToProto(PeerStatus status, Actors.Config.NeighborConfig? config, PeerRibCounts? counts)
+    {
+        var neighbor = new Neighbor
+        {
+            Config = config is null ? new NeighborConfig { Address = status.Address.ToString(), RemoteAsn = status.RemoteAs } : ToProto(config),
+            State = new NeighborState
+            {
+                State = ToProto(status.State),
+                Enabled = status.Enabled,
+                LastError = status.LastError ?? "",
+                LastNotificationIn = status.LastNotificationIn ?? "",
+                LastNotificationOut = status.LastNotificationOut ?? "",
+            },
+            Counters = new NeighborCounters
+            {
+                UpdatesIn = (ulong)status.UpdatesIn, UpdatesOut = (ulong)status.UpdatesOut,
+                KeepalivesIn = (ulong)status.KeepalivesIn, KeepalivesOut = (ulong)status.KeepalivesOut,
+                OpensIn = (ulong)status.OpensIn, OpensOut = (ulong)status.OpensOut,
+                NotificationsIn = (ulong)status.NotificationsIn, NotificationsOut = (ulong)status.NotificationsOut,
+                RouteRefreshIn = (ulong)status.RouteRefreshIn,
+                PrefixesAnnouncedIn = (ulong)status.PrefixesAnnouncedIn, PrefixesWithdrawnIn = (ulong)status.PrefixesWithdrawnIn,
+                PrefixesAnnouncedOut = (ulong)status.PrefixesAnnouncedOut, PrefixesWithdrawnOut = (ulong)status.PrefixesWithdrawnOut,
+                TreatAsWithdrawIn = (ulong)status.TreatAsWithdrawIn,
+                EstablishedTransitions = (ulong)status.EstablishedTransitions, Flaps = (ulong)status.Flaps,
+            },
+        };
+        var state = neighbor.State;
+        if (status.State == FsmState.Established && status.Negotiated is { } n)
+        {
+            if (status.Uptime is { } up) state.EstablishedSince = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow - up);
+            state.NegotiatedHoldTime = (uint)n.HoldTime.TotalSeconds;
+            state.NegotiatedFamilies.AddRange(n.Families.Items.Select(ProtoMapping.ToFamily).Where(f => f != Family.Unspecified));
+            state.PeerRouterId = new IPAddress(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(n.PeerBgpId)).ToString();
+            state.FourOctetAs = n.FourOctetAs;
+            state.RouteRefresh = n.RouteRefresh;
+            state.ExtendedMessages = n.ExtendedMessages;
+        }
+        if (counts is not null)
+        {
+            foreach (var (family, count) in counts.PrefixesByFamily) state.PrefixesReceived[family.ToString()] = (ulong)count;
+            foreach (var (family, count) in counts.AcceptedByFamily ?? new Dictionary<Wire.AfiSafi, long>()) state.PrefixesAccepted[family.ToString()] = (ulong)count;
+            foreach (var (family, count) in counts.AdvertisedByFamily ?? new Dictionary<Wire.AfiSafi, long>()) state.PrefixesAdvertised[family.ToString()] = (ulong)count;
+        }
+        return neighbor;
+    }
+
+    private static NeighborConfig ToProto(Actors.Config.NeighborConfig n)
+    {
+        var c = new NeighborConfig
+        {
+            Address = n.Address.ToString(),
+            RemoteAsn = n.RemoteAsn,
+            Description = n.Description ?? "",
+            LocalAddress = ProtoMapping.Text(n.LocalAddress),
+            Passive = n.Passive,
+            HoldTime = (uint)n.HoldTime,
+            ConnectRetry = (uint)n.ConnectRetry,
+            TtlSecurityHops = (uint)(n.TtlSecurityHops ?? 0),
+            RouteServerClient = n.RouteServerClient,
+            RouteReflectorClient = n.RouteReflectorClient,
+            PeerGroup = n.PeerGroup ?? "",
+            ImportNone = n.ImportNone,
+            ExportNone = n.ExportNone,
+            NextHopUnchanged = n.NextHopUnchanged,
+        };
+        c.Families.AddRange(n.Families.Select(ProtoMapping.ToFamily).Where(f => f != Family.Unspecified));
+        foreach (var limit in n.MaxPrefixes) c.MaxPrefixes[limit.Family.ToString()] = limit.Limit;
+        return c;   // the MD5 password is never returned
+    }
+
+    private static SessionState ToProto(FsmState state) => state switch
+    {
+        FsmState.Idle => SessionState.Idle,
+        FsmState.Connect => SessionState.Connect,
+        FsmState.Active => SessionState.Active,
+        FsmState.OpenSent => SessionState.OpenSent,
+        FsmState.OpenConfirm => SessionState.OpenConfirm,
+        FsmState.Established => SessionState.Established,
+        _ => SessionState.Unspecified,
+    };
+
+    /// <summary>IPv4 before IPv6, then numerically.</summary>
+    private sealed class AddressOrder : IComparer<byte[]>
+    {
+        public static readonly AddressOrder Instance = new();
+
+        public int Compare(byte[]? x, byte[]? y)
+        {
+            int byLength = x!.Length.CompareTo(y!.Length);
+            return byLength != 0 ? byLength : x.AsSpan().SequenceCompareTo(y);
+        }
+    }
+}
