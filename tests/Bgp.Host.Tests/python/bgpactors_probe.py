@@ -23,7 +23,7 @@ def unary(service, method, request, response_type):
 
 
 def emit(**fields):
-    print(json.dumps(fields), flush=True)
+    print(json.dumps(fields, separators=(",", ":")), flush=True)
 
 
 g = unary("GlobalService", "GetGlobal", global_pb2.GetGlobalRequest(), global_pb2.GetGlobalResponse)
