@@ -168,13 +168,11 @@ public sealed partial class Rib
 
     /// <summary>
     /// Sets a peer's <c>max_prefixes</c> (a reload); a limit below what the peer already has counts as
-    /// exceeded at once. Returns the peer, or null when it is not up.
+    /// exceeded at once. A peer that is not up is ignored (its next PeerUp carries the limits).
     /// </summary>
-    internal RibPeer? SetLimits(IPAddress address, EquatableArray<Config.PrefixLimit> limits)
+    internal void SetLimits(IPAddress address, EquatableArray<Config.PrefixLimit> limits)
     {
-        if (!_byAddress.TryGetValue(address, out var peer)) return null;
-        ApplyLimits(peer, limits);
-        return peer;
+        if (_byAddress.TryGetValue(address, out var peer)) ApplyLimits(peer, limits);
     }
 
     private void ApplyLimits(RibPeer peer, EquatableArray<Config.PrefixLimit> limits)
@@ -184,15 +182,18 @@ public sealed partial class Rib
             if (_tables.TryGetValue(limit.Family, out var table))
             {
                 peer.Limits[table.Slot] = limit.Limit;
-                if (peer.Received[table.Slot] > limit.Limit) peer.LimitExceeded ??= (limit.Family, limit.Limit);
+                if (peer.Received[table.Slot] > limit.Limit) MarkLimitExceeded(peer, limit.Family, limit.Limit);
             }
     }
 
-    /// <summary>Peers that went past a <c>max_prefixes</c> limit and whose session has not been told yet.</summary>
-    internal IEnumerable<RibPeer> LimitsExceeded()
+    /// <summary>Some peer went past a <c>max_prefixes</c> limit and its session may not have been told yet.</summary>
+    internal bool LimitsPending { get; set; }
+
+    private void MarkLimitExceeded(RibPeer peer, AfiSafi family, uint limit)
     {
-        foreach (var peer in _byAddress.Values)
-            if (peer.LimitExceeded is not null && !peer.LimitReported) yield return peer;
+        if (peer.LimitExceeded is not null) return;
+        peer.LimitExceeded = (family, limit);
+        LimitsPending = true;
     }
 
     /// <summary>No path and nothing sent to any peer that is up: the prefix can go.</summary>
@@ -287,7 +288,7 @@ public sealed partial class Rib
         if (peer.Limits[table.Slot] is uint limit && peer.Received[table.Slot] >= limit)
         {
             // RFC 4486: the peer is over its limit; nothing more is stored and its session is closed
-            peer.LimitExceeded ??= (table.Family, limit);
+            MarkLimitExceeded(peer, table.Family, limit);
             if (entry.Count == 0 && IsEmpty(table, index)) table.Remove(index);
             return;
         }

@@ -49,13 +49,12 @@ public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
                 break;
             case RibCommand.UpdateReceived update:
                 _rib.Apply(update.Peer, update.Update);
-                if (_rib.Peer(update.Peer) is { LimitExceeded: not null, LimitReported: false } over) ReportLimit(over);
                 break;
             case RibCommand.RefreshOut refresh:
                 _rib.RefreshOut(refresh.Peer, refresh.Family);
                 break;
             case RibCommand.SetPrefixLimits limits:
-                if (_rib.SetLimits(limits.Peer, limits.Limits) is { LimitExceeded: not null, LimitReported: false } lowered) ReportLimit(lowered);
+                _rib.SetLimits(limits.Peer, limits.Limits);
                 break;
             case RibCommand.BatchSent sent:
                 if (_rib.Peer(sent.Peer) is { } acked && acked.Epoch == sent.Epoch && acked.InFlight > 0) acked.InFlight--;
@@ -97,16 +96,25 @@ public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
                 Flush();
                 return ValueTask.CompletedTask;
         }
+        if (_rib.LimitsPending) ReportLimits();
         if (!_flushQueued && AnythingToSend()) QueueFlush();
         return ValueTask.CompletedTask;
     }
 
     /// <summary>
-    /// Tells the session its peer went past <c>max_prefixes</c>; it closes with Cease/1. Until the
+    /// Tells each session whose peer went past <c>max_prefixes</c>; it closes with Cease/1. Until a
     /// session has been told (its mailbox may be full) this is retried with the flush timer, and the
     /// peer's further routes are not stored.
     /// </summary>
-    private void ReportLimit(RibPeer peer)
+    private void ReportLimits()
+    {
+        bool all = true;
+        foreach (var peer in _rib.Peers)
+            if (peer is { LimitExceeded: not null, LimitReported: false }) all &= ReportLimit(peer);
+        _rib.LimitsPending = !all;
+    }
+
+    private bool ReportLimit(RibPeer peer)
     {
         var (family, limit) = peer.LimitExceeded!.Value;
         if (!_senders.TryGetValue(peer.Info.Address, out var sender))
@@ -115,10 +123,11 @@ public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
             peer.LimitReported = true;
             Context.Log.LogWarning("peer {Peer}: more than {Limit} {Family} routes (max_prefixes); further routes are dropped",
                 peer.Info.Address, limit, family);
-            return;
+            return true;
         }
         peer.LimitReported = sender.TryTell(new SessionCommand.PrefixLimitExceeded(family, limit, peer.Info.SessionId));
         if (!peer.LimitReported) Context.Timers.StartSingle("flush", RibCommand.Flush.Instance, RetryAfter);
+        return peer.LimitReported;
     }
 
     /// <summary>
@@ -141,7 +150,7 @@ public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
 
     private void Flush()
     {
-        foreach (var over in _rib.LimitsExceeded().ToList()) ReportLimit(over);
+        if (_rib.LimitsPending) ReportLimits();
         bool more = false, blocked = false;
         foreach (var peer in _rib.Peers)
         {
