@@ -25,21 +25,21 @@ public class DaemonApiTests
     private const string Us = "127.10.0.1";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private string _dir = null!;
-    private readonly List<Socket> _listeners = [];
-    private readonly List<ScriptedPeer> _peers = [];
+    private ScriptedPeers _scripted = null!;
     private GrpcClient? _client;
 
     [SetUp]
-    public void SetUp() => _dir = Directory.CreateTempSubdirectory("bgpapi-").FullName;
+    public void SetUp()
+    {
+        _dir = Directory.CreateTempSubdirectory("bgpapi-").FullName;
+        _scripted = new ScriptedPeers();
+    }
 
     [TearDown]
     public async Task TearDown()
     {
         _client?.Dispose();
-        foreach (var peer in _peers) await peer.DisposeAsync();
-        foreach (var listener in _listeners) listener.Dispose();
-        _peers.Clear();
-        _listeners.Clear();
+        await _scripted.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
 
@@ -61,24 +61,6 @@ public class DaemonApiTests
             {extra}
             """);
         return ConfigPath;
-    }
-
-    private Socket Listen(string address)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        socket.Bind(new IPEndPoint(IPAddress.Parse(address), 179));
-        socket.Listen(4);
-        _listeners.Add(socket);
-        return socket;
-    }
-
-    private async Task<ScriptedPeer> AcceptAndHandshakeAsync(Socket listener, uint asn, uint id)
-    {
-        var peer = await ScriptedPeer.AcceptAsync(listener, Wait);
-        _peers.Add(peer);
-        await peer.HandshakeAsync(asn, id, 90, AfiSafi.Ipv4Unicast, AfiSafi.Ipv6Unicast);
-        return peer;
     }
 
     private async Task<DaemonProcess> StartAsync(string extra = "")
@@ -146,7 +128,7 @@ public class DaemonApiTests
     [Test]
     public async Task A_neighbor_added_through_the_api_is_written_to_the_file_establishes_and_leaves_with_cease_3_when_deleted()
     {
-        var listener = Listen("127.10.0.3");
+        var listener = _scripted.Listen("127.10.0.3");
         using var daemon = await StartAsync();
         var added = await Call<AddNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "AddNeighbor", new AddNeighborRequest
         {
@@ -157,7 +139,7 @@ public class DaemonApiTests
         Assert.That(text, Does.StartWith("# API test"), "the rest of the file is kept");
         Assert.That(text, Does.Contain("[[neighbors]]").And.Contain("address = \"127.10.0.3\"").And.Contain("remote_asn = 65003"));
 
-        var peer = await AcceptAndHandshakeAsync(listener, 65003, 0x7F0A0003);
+        var peer = await _scripted.AcceptAndHandshakeAsync(listener, 65003, 0x7F0A0003, AfiSafi.Ipv4Unicast, AfiSafi.Ipv6Unicast);
         await daemon.WaitForLogAsync("peer 127.10.0.3 AS65003: OpenConfirm -> Established");
         var shown = await Call<GetNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "GetNeighbor", new GetNeighborRequest { Address = "127.10.0.3" });
         Assert.That(shown.State.State, Is.EqualTo(Bgp.Api.V1.SessionState.Established));
@@ -185,7 +167,7 @@ public class DaemonApiTests
     [Test]
     public async Task Injected_routes_reach_the_peer_and_are_listed_in_pages_explained_and_withdrawn()
     {
-        var listener = Listen("127.10.0.5");
+        var listener = _scripted.Listen("127.10.0.5");
         using var daemon = await StartAsync($"""
 
             [[neighbors]]
@@ -194,7 +176,7 @@ public class DaemonApiTests
             local_address = "{Us}"
             connect_retry = 1
             """);
-        var peer = await AcceptAndHandshakeAsync(listener, 65005, 0x7F0A0005);
+        var peer = await _scripted.AcceptAndHandshakeAsync(listener, 65005, 0x7F0A0005, AfiSafi.Ipv4Unicast, AfiSafi.Ipv6Unicast);
 
         await Call<AddPathRequest, AddPathResponse>(InjectionReflection.Descriptor, "AddPath", new AddPathRequest
         {
@@ -268,7 +250,7 @@ public class DaemonApiTests
     [Test]
     public async Task Disable_sends_the_shutdown_text_enable_reconnects_and_shutdown_stops_the_daemon()
     {
-        var listener = Listen("127.10.0.6");
+        var listener = _scripted.Listen("127.10.0.6");
         using var daemon = await StartAsync($"""
 
             [[neighbors]]
@@ -277,7 +259,7 @@ public class DaemonApiTests
             local_address = "{Us}"
             connect_retry = 1
             """);
-        var peer = await AcceptAndHandshakeAsync(listener, 65006, 0x7F0A0006);
+        var peer = await _scripted.AcceptAndHandshakeAsync(listener, 65006, 0x7F0A0006, AfiSafi.Ipv4Unicast, AfiSafi.Ipv6Unicast);
         var disabled = await Call<DisableNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "DisableNeighbor",
             new DisableNeighborRequest { Address = "127.10.0.6", ShutdownText = "maintenance until 14:00" });
         var cease = await peer.ExpectAsync<NotificationMessage>();
@@ -285,7 +267,7 @@ public class DaemonApiTests
         Assert.That(disabled.State.Enabled, Is.False);
 
         await Call<EnableNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "EnableNeighbor", new EnableNeighborRequest { Address = "127.10.0.6" });
-        var back = await AcceptAndHandshakeAsync(listener, 65006, 0x7F0A0006);
+        var back = await _scripted.AcceptAndHandshakeAsync(listener, 65006, 0x7F0A0006, AfiSafi.Ipv4Unicast, AfiSafi.Ipv6Unicast);
         await daemon.WaitForLogAsync("peer 127.10.0.6 AS65006: OpenConfirm -> Established", skip: 1);
 
         var reset = await Call<SoftResetNeighborRequest, SoftResetNeighborResponse>(NeighborReflection.Descriptor, "SoftResetNeighbor",

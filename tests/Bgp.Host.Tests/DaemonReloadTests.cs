@@ -16,38 +16,20 @@ public class DaemonReloadTests
     private const string Us = "127.10.0.1";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private string _dir = null!;
-    private readonly List<Socket> _listeners = [];
-    private readonly List<ScriptedPeer> _peers = [];
+    private ScriptedPeers _scripted = null!;
 
     [SetUp]
-    public void SetUp() => _dir = Directory.CreateTempSubdirectory("bgpactors-reload-").FullName;
+    public void SetUp()
+    {
+        _dir = Directory.CreateTempSubdirectory("bgpactors-reload-").FullName;
+        _scripted = new ScriptedPeers();
+    }
 
     [TearDown]
     public async Task TearDown()
     {
-        foreach (var peer in _peers) await peer.DisposeAsync();
-        foreach (var listener in _listeners) listener.Dispose();
-        _peers.Clear();
-        _listeners.Clear();
+        await _scripted.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
-    }
-
-    private Socket Listen(string address)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        socket.Bind(new IPEndPoint(IPAddress.Parse(address), 179));
-        socket.Listen(4);
-        _listeners.Add(socket);
-        return socket;
-    }
-
-    private async Task<ScriptedPeer> AcceptAndHandshakeAsync(Socket listener, uint asn, uint id)
-    {
-        var peer = await ScriptedPeer.AcceptAsync(listener, Wait);
-        _peers.Add(peer);
-        await peer.HandshakeAsync(asn, id, 90, AfiSafi.Ipv4Unicast);
-        return peer;
     }
 
     private static string Neighbor(string address, uint asn, int holdTime = 90) => $"""
@@ -82,20 +64,20 @@ public class DaemonReloadTests
     [Test]
     public async Task Editing_the_file_and_sending_SIGHUP_adds_changes_and_removes_neighbors_and_a_bad_edit_changes_nothing()
     {
-        var listenerB = Listen("127.10.0.2");
-        var listenerC = Listen("127.10.0.3");
+        var listenerB = _scripted.Listen("127.10.0.2");
+        var listenerC = _scripted.Listen("127.10.0.3");
         var config = WriteConfig(Neighbor("127.10.0.2", 65002));
         using var daemon = DaemonProcess.Start(config);
-        var b = await AcceptAndHandshakeAsync(listenerB, 65002, 0x7F0A0002);
+        var b = await _scripted.AcceptAndHandshakeAsync(listenerB, 65002, 0x7F0A0002);
         await daemon.WaitForLogAsync("peer 127.10.0.2 AS65002: OpenConfirm -> Established");
 
         // add C, change B's hold time (a new OPEN: the session is reset with Cease/6)
         WriteConfig(Neighbor("127.10.0.2", 65002, holdTime: 30), Neighbor("127.10.0.3", 65003));
         daemon.Signal("HUP");
-        var c = await AcceptAndHandshakeAsync(listenerC, 65003, 0x7F0A0003);
+        var c = await _scripted.AcceptAndHandshakeAsync(listenerC, 65003, 0x7F0A0003);
         var bounce = await b.ExpectAsync<NotificationMessage>();
         Assert.That((bounce.Code, bounce.Subcode), Is.EqualTo((NotificationCode.Cease, (byte)Wire.CeaseSubcode.OtherConfigurationChange)));
-        var b2 = await AcceptAndHandshakeAsync(listenerB, 65002, 0x7F0A0002);
+        var b2 = await _scripted.AcceptAndHandshakeAsync(listenerB, 65002, 0x7F0A0002);
         await daemon.WaitForLogAsync("peer 127.10.0.3 AS65003: OpenConfirm -> Established");
         await daemon.WaitForLogAsync("peer 127.10.0.2 AS65002: OpenConfirm -> Established", skip: 1);
         await daemon.WaitForLogAsync("SIGHUP: reloaded");

@@ -11,26 +11,14 @@ namespace Bgp.Interop.Tests;
 /// </summary>
 public class ApiInteropTests : LabTestBase
 {
-    private BgpActorsUnderTest? _daemon;
-
-    [TearDown]
-    public async Task StopDaemon()
-    {
-        if (_daemon is null) return;
-        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
-            await TestContext.Out.WriteLineAsync(_daemon.Tail(80));
-        await _daemon.DisposeAsync();
-        _daemon = null;
-    }
-
     [TestCase(PeerKind.GoBgp)]
     [TestCase(PeerKind.Frr)]
     public async Task A_neighbor_added_and_a_route_injected_through_grpc_reach_a_real_peer_and_disable_sends_the_text(PeerKind kind)
     {
         var peer = await StartAsync(kind, LabPeerOptions.For(kind) with { Ipv4Routes = [], Ipv6Routes = [] });
         var dir = Path.Combine(TestDir, "bgpactorsd");
-        _daemon = BgpActorsUnderTest.StartWith(dir, []);
-        await _daemon.WaitForLogAsync("gRPC API on", EstablishTimeout);
+        Daemon = BgpActorsUnderTest.StartWith(dir, []);
+        await Daemon.WaitForLogAsync("gRPC API on", EstablishTimeout);
         using var client = GrpcClient.ForUnixSocket(Path.Combine(dir, "grpc.sock"), new GrpcClientOptions { DefaultTimeout = TimeSpan.FromSeconds(20) });
         var neighbors = NeighborReflection.Descriptor.Services[0];
 

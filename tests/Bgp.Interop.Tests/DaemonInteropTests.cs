@@ -10,23 +10,11 @@ namespace Bgp.Interop.Tests;
 public class DaemonInteropTests : LabTestBase
 {
     private static readonly PeerKind[] Kinds = [PeerKind.Frr, PeerKind.Bird, PeerKind.GoBgp, PeerKind.OpenBgpd, PeerKind.ExaBgp];
-    private BgpActorsUnderTest? _daemon;
-
-    [TearDown]
-    public async Task StopDaemon()
-    {
-        if (_daemon is null) return;
-        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
-            await TestContext.Out.WriteLineAsync(_daemon.Tail(80));
-        await _daemon.DisposeAsync();
-        _daemon = null;
-    }
-
     private async Task<(LabPeer Peer, BgpActorsUnderTest Daemon)> StartPairAsync(PeerKind kind, bool weConnect, int holdTime = 3)
     {
         var peer = await StartAsync(kind, LabPeerOptions.For(kind) with { Passive = weConnect, HoldTime = holdTime });
-        _daemon = BgpActorsUnderTest.Start(Path.Combine(TestDir, "bgpactorsd"), peer, passive: !weConnect, holdTime: holdTime);
-        return (peer, _daemon);
+        Daemon = BgpActorsUnderTest.Start(Path.Combine(TestDir, "bgpactorsd"), peer, passive: !weConnect, holdTime: holdTime);
+        return (peer, Daemon);
     }
 
     private static string Up(LabPeer peer) => $"peer {peer.Options.LocalAddress} AS{peer.Options.LocalAs}: OpenConfirm -> Established";

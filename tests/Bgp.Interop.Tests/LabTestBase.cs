@@ -6,7 +6,8 @@ namespace Bgp.Interop.Tests;
 
 /// <summary>
 /// Base for tests that run lab daemons: one temp directory per test, peers started through <see cref="StartAsync"/>
-/// are stopped by PID in TearDown whatever the outcome, and a failing test prints every peer's
+/// (and bgpactorsd, when a test sets <see cref="Daemon"/>) are stopped in TearDown whatever the outcome,
+/// bgpactorsd first, and a failing test prints bgpactorsd's log tail and every peer's
 /// <see cref="LabPeer.DescribeAsync"/> (session, routes, log tails) and keeps its directory.
 /// </summary>
 [Category("Interop")]
@@ -17,6 +18,9 @@ public abstract class LabTestBase
     protected static readonly TimeSpan RouteTimeout = TimeSpan.FromSeconds(15);
 
     private readonly List<LabPeer> _peers = [];
+
+    /// <summary>The bgpactorsd this test started, if any; stopped before the peers.</summary>
+    protected BgpActorsUnderTest? Daemon { get; set; }
 
     /// <summary>This test's directory under /tmp/bgplab (short: unix socket paths are limited to 107 bytes).</summary>
     protected string TestDir { get; private set; } = "";
@@ -30,9 +34,15 @@ public abstract class LabTestBase
     }
 
     [TearDown]
-    public async Task StopPeers()
+    public async Task StopDaemonAndPeers()
     {
         bool failed = TestContext.CurrentContext.Result.Outcome.Status == TestStatus.Failed;
+        if (Daemon is { } daemon)
+        {
+            if (failed) await TestContext.Out.WriteLineAsync(daemon.Tail(80));
+            await daemon.DisposeAsync();
+            Daemon = null;
+        }
         if (failed)
             foreach (var peer in _peers)
                 await TestContext.Out.WriteLineAsync(await peer.DescribeAsync());

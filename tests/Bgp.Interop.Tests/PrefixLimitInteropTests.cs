@@ -9,18 +9,6 @@ namespace Bgp.Interop.Tests;
 /// </summary>
 public class PrefixLimitInteropTests : LabTestBase
 {
-    private BgpActorsUnderTest? _daemon;
-
-    [TearDown]
-    public async Task StopDaemon()
-    {
-        if (_daemon is null) return;
-        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
-            await TestContext.Out.WriteLineAsync(_daemon.Tail(80));
-        await _daemon.DisposeAsync();
-        _daemon = null;
-    }
-
     [TestCase(PeerKind.Bird)]
     [TestCase(PeerKind.Frr)]
     [TestCase(PeerKind.GoBgp)]
@@ -29,7 +17,7 @@ public class PrefixLimitInteropTests : LabTestBase
         var source = await StartAsync(kind, LabPeerOptions.For(kind));
         var receiver = await StartAsync(PeerKind.OpenBgpd, LabPeerOptions.For(PeerKind.OpenBgpd) with { Ipv4Routes = [], Ipv6Routes = [] });
         Assert.That(source.Options.Ipv4Routes, Has.Count.GreaterThan(1));
-        _daemon = BgpActorsUnderTest.StartWith(Path.Combine(TestDir, "bgpactorsd"),
+        Daemon = BgpActorsUnderTest.StartWith(Path.Combine(TestDir, "bgpactorsd"),
             [(source, "max_prefixes = { ipv4-unicast = 1 }"), (receiver, null)]);
 
         // BIRD: "Received: Maximum number of prefixes reached"; FRR: "Cease/Maximum Number of Prefixes Reached";
@@ -39,8 +27,8 @@ public class PrefixLimitInteropTests : LabTestBase
                     || (e.Contains("Code=6") && e.Contains("Subcode=1") && e.Contains("[0 1 1 0 0 0 1]"))),
             RouteTimeout, "the peer to report the maximum-prefix Cease");
         TestContext.Out.WriteLine($"{kind} reports: {closed}");
-        await _daemon.WaitForLogAsync($"sent more than 1 ipv4-unicast routes (max_prefixes); closing the session with Cease/1", RouteTimeout);
-        Assert.That(_daemon.Messages().Any(m => m.Contains("NOTIFICATION sent Cease/MaximumPrefixesReached, code 6 subcode 1")), Is.True, "the Cease/1 sent is logged");
+        await Daemon.WaitForLogAsync($"sent more than 1 ipv4-unicast routes (max_prefixes); closing the session with Cease/1", RouteTimeout);
+        Assert.That(Daemon.Messages().Any(m => m.Contains("NOTIFICATION sent Cease/MaximumPrefixesReached, code 6 subcode 1")), Is.True, "the Cease/1 sent is logged");
 
         // the receiver never held more than the one route that fitted, and holds none once the source is gone
         var held = await receiver.GetReceivedRoutesAsync();

@@ -23,18 +23,6 @@ public class RouteDistributionInteropTests : LabTestBase
     }
 
     private static readonly PeerKind[] Sources = [PeerKind.Frr, PeerKind.Bird];
-    private BgpActorsUnderTest? _daemon;
-
-    [TearDown]
-    public async Task StopDaemon()
-    {
-        if (_daemon is null) return;
-        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
-            await TestContext.Out.WriteLineAsync(_daemon.Tail(80));
-        await _daemon.DisposeAsync();
-        _daemon = null;
-    }
-
     private static bool Internal(Mode mode, PeerKind kind) =>
         mode == Mode.RouteReflector || (mode == Mode.Ibgp && !Sources.Contains(kind));
 
@@ -66,7 +54,7 @@ public class RouteDistributionInteropTests : LabTestBase
         var kinds = new[] { PeerKind.Frr, PeerKind.Bird, PeerKind.GoBgp, PeerKind.OpenBgpd };
         var peers = new Dictionary<PeerKind, LabPeer>();
         foreach (var kind in kinds) peers[kind] = await StartAsync(kind, Options(mode, kind));
-        _daemon = BgpActorsUnderTest.StartWith(Path.Combine(TestDir, "bgpactorsd"), [.. kinds.Select(k => (peers[k], Extra(mode, k)))]);
+        Daemon = BgpActorsUnderTest.StartWith(Path.Combine(TestDir, "bgpactorsd"), [.. kinds.Select(k => (peers[k], Extra(mode, k)))]);
         foreach (var kind in kinds) await peers[kind].WaitForEstablishedAsync(EstablishTimeout);
 
         foreach (var receiver in new[] { PeerKind.GoBgp, PeerKind.OpenBgpd })
@@ -104,7 +92,7 @@ public class RouteDistributionInteropTests : LabTestBase
                     "no IPv6 route without a usable next hop");
             }
         }
-        Assert.That(await _daemon.WaitForLogAsync($"peer {peers[PeerKind.GoBgp].Options.LocalAddress} AS{peers[PeerKind.GoBgp].Options.LocalAs}: initial ipv4-unicast table sent, End-of-RIB", RouteTimeout),
+        Assert.That(await Daemon.WaitForLogAsync($"peer {peers[PeerKind.GoBgp].Options.LocalAddress} AS{peers[PeerKind.GoBgp].Options.LocalAs}: initial ipv4-unicast table sent, End-of-RIB", RouteTimeout),
             Is.Not.Empty);
 
         // FRR goes away: its routes leave both receivers, BIRD's stay

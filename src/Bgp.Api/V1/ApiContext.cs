@@ -37,6 +37,14 @@ public sealed class ApiContext
 
     public BgpConfig Config => Store.Current;
 
+    /// <summary>The address in a request field, which must be a configured neighbor (else INVALID_ARGUMENT or NOT_FOUND).</summary>
+    public IPAddress RequireNeighbor(string text, string field)
+    {
+        var address = ProtoMapping.Address(text, field);
+        if (Config.FindNeighbor(address) is null) throw new RpcException(StatusCode.NotFound, $"no neighbor {address} is configured");
+        return address;
+    }
+
     /// <summary>Asks an actor, turning a timeout into UNAVAILABLE and the caller's cancellation into CANCELLED.</summary>
     public async Task<TResult> AskAsync<T, TResult>(ActorRef<T> target, Func<Reply<TResult>, T> build, ServerCallContext call)
     {

@@ -58,22 +58,21 @@ internal sealed class NeighborApi(ApiContext api)
 
     private async Task<DeleteNeighborResponse> DeleteAsync(DeleteNeighborRequest request, ServerCallContext call)
     {
-        var address = ProtoMapping.Address(request.Address, "address");
-        if (api.Config.FindNeighbor(address) is null) throw new RpcException(StatusCode.NotFound, $"no neighbor {address} is configured");
+        var address = api.RequireNeighbor(request.Address, "address");
         await api.ChangeConfigAsync(store => store.RemoveNeighborAsync(address, call.CancellationToken), call);
         return new DeleteNeighborResponse();
     }
 
     private async Task<Neighbor> EnableAsync(EnableNeighborRequest request, ServerCallContext call)
     {
-        var address = ProtoMapping.Address(request.Address, "address");
+        var address = api.RequireNeighbor(request.Address, "address");
         Check(await api.AskAsync<ManagerCommand, PeerChangeResult>(api.Manager, r => new ManagerCommand.EnablePeer(address, r), call));
         return await NeighborAsync(address, call);
     }
 
     private async Task<Neighbor> DisableAsync(DisableNeighborRequest request, ServerCallContext call)
     {
-        var address = ProtoMapping.Address(request.Address, "address");
+        var address = api.RequireNeighbor(request.Address, "address");
         string? text = string.IsNullOrEmpty(request.ShutdownText) ? null : request.ShutdownText;
         Check(await api.AskAsync<ManagerCommand, PeerChangeResult>(api.Manager, r => new ManagerCommand.DisablePeer(address, text, r), call));
         return await NeighborAsync(address, call);
@@ -81,10 +80,9 @@ internal sealed class NeighborApi(ApiContext api)
 
     private async Task<SoftResetNeighborResponse> SoftResetAsync(SoftResetNeighborRequest request, ServerCallContext call)
     {
-        var address = ProtoMapping.Address(request.Address, "address");
+        var address = api.RequireNeighbor(request.Address, "address");
         var family = request.Family == Family.Unspecified ? (Wire.AfiSafi?)null
             : ProtoMapping.ToAfiSafi(request.Family) ?? throw new RpcException(StatusCode.InvalidArgument, $"unknown family {request.Family}");
-        if (api.Config.FindNeighbor(address) is null) throw new RpcException(StatusCode.NotFound, $"no neighbor {address} is configured");
         var result = await api.AskAsync<ManagerCommand, RouteRefreshResult>(api.Manager, r => new ManagerCommand.SoftResetPeer(address, family, r), call);
         if (!result.Success) throw new RpcException(StatusCode.FailedPrecondition, result.Error!);
         var response = new SoftResetNeighborResponse();
@@ -94,7 +92,7 @@ internal sealed class NeighborApi(ApiContext api)
 
     private static void Check(PeerChangeResult result)
     {
-        if (!result.Ok) throw new RpcException(result.Message.StartsWith("no neighbor", StringComparison.Ordinal) ? StatusCode.NotFound : StatusCode.FailedPrecondition, result.Message);
+        if (!result.Ok) throw new RpcException(StatusCode.FailedPrecondition, result.Message);
     }
 
     /// <summary>The [[neighbors]] keys for a new neighbor: only what the request sets, so defaults and the peer group apply.</summary>

@@ -20,7 +20,7 @@ internal sealed class RibApi(ApiContext api)
 
     private readonly ConcurrentDictionary<string, Snapshot> _snapshots = new();
 
-    private sealed record Snapshot(string Id, IReadOnlyList<object> Routes, W.AfiSafi? Family)
+    private sealed record Snapshot(string Id, IReadOnlyList<ListedRoute> Routes)
     {
         public DateTimeOffset LastUsed;
     }
@@ -44,7 +44,7 @@ internal sealed class RibApi(ApiContext api)
         {
             var filter = RouteFilter.From(request);
             var routes = await TakeSnapshotAsync(request, call);
-            snapshot = new Snapshot(Guid.NewGuid().ToString("N"), routes.Where(filter.Matches).ToList(), null);
+            snapshot = new Snapshot(Guid.NewGuid().ToString("N"), routes.Where(filter.Matches).ToList());
         }
         snapshot.LastUsed = api.Time.GetUtcNow();
 
@@ -56,7 +56,7 @@ internal sealed class RibApi(ApiContext api)
             var response = new ListRoutesResponse();
             if (first) response.Total = (ulong)snapshot.Routes.Count;
             first = false;
-            for (int j = i; j < Math.Min(end, i + ChunkSize); j++) response.Routes.Add(ToProto(snapshot.Routes[j], cache));
+            for (int j = i; j < Math.Min(end, i + ChunkSize); j++) response.Routes.Add(snapshot.Routes[j].ToProto(cache));
             bool last = i + ChunkSize >= end;
             if (last && end < snapshot.Routes.Count)
             {
@@ -67,37 +67,24 @@ internal sealed class RibApi(ApiContext api)
         }
     }
 
-    private static Route ToProto(object route, ProtoMapping.AttributeCache cache) => route switch
-    {
-        RibRoute r => ProtoMapping.ToProto(r, cache),
-        AdvertisedRoute a => ProtoMapping.NewRoute(a.Family, a.Prefix, a.Attributes, cache),
-        _ => throw new InvalidOperationException($"not a route: {route}"),
-    };
-
-    private async Task<IReadOnlyList<object>> TakeSnapshotAsync(ListRoutesRequest request, ServerCallContext call)
+    private async Task<IEnumerable<ListedRoute>> TakeSnapshotAsync(ListRoutesRequest request, ServerCallContext call)
     {
         W.Prefix? prefix = request.Prefix.Length > 0 ? ProtoMapping.Prefix(request.Prefix) : null;
         var family = ProtoMapping.FamilyOf(request.Family, prefix);
         switch (request.Table)
         {
             case Table.Unspecified or Table.Best:
-                return await api.AskAsync<RibCommand, IReadOnlyList<RibRoute>>(api.Rib, r => new RibCommand.GetBestRoutes(r, family), call);
+                return ListedRoute.Of(await api.AskAsync<RibCommand, IReadOnlyList<RibRoute>>(api.Rib, r => new RibCommand.GetBestRoutes(r, family), call));
             case Table.Received:
-                var from = ProtoMapping.Address(request.Neighbor, "neighbor");
-                RequireNeighbor(from);
-                return await api.AskAsync<RibCommand, IReadOnlyList<RibRoute>>(api.Rib, r => new RibCommand.GetReceivedRoutes(from, r, family), call);
+                var from = api.RequireNeighbor(request.Neighbor, "neighbor");
+                return ListedRoute.Of(await api.AskAsync<RibCommand, IReadOnlyList<RibRoute>>(api.Rib, r => new RibCommand.GetReceivedRoutes(from, r, family), call));
             case Table.Advertised:
-                var to = ProtoMapping.Address(request.Neighbor, "neighbor");
-                RequireNeighbor(to);
-                return await api.AskAsync<RibCommand, IReadOnlyList<AdvertisedRoute>>(api.Rib, r => new RibCommand.GetAdvertisedRoutes(to, r, family), call);
+                var to = api.RequireNeighbor(request.Neighbor, "neighbor");
+                var sent = await api.AskAsync<RibCommand, IReadOnlyList<AdvertisedRoute>>(api.Rib, r => new RibCommand.GetAdvertisedRoutes(to, r, family), call);
+                return sent.Select(a => new ListedRoute(a.Family, a.Prefix, a.Attributes, null));
             default:
                 throw new RpcException(StatusCode.InvalidArgument, $"unknown table {request.Table}");
         }
-    }
-
-    private void RequireNeighbor(IPAddress address)
-    {
-        if (api.Config.FindNeighbor(address) is null) throw new RpcException(StatusCode.NotFound, $"no neighbor {address} is configured");
     }
 
     private (Snapshot, int) Resume(string token)
@@ -147,8 +134,7 @@ internal sealed class RibApi(ApiContext api)
     {
         var prefix = ProtoMapping.Prefix(request.Prefix);
         var family = ProtoMapping.FamilyOf(request.Family, prefix)!.Value;
-        var neighbor = ProtoMapping.Address(request.Neighbor, "neighbor");
-        RequireNeighbor(neighbor);
+        var neighbor = api.RequireNeighbor(request.Neighbor, "neighbor");
         var explained = await api.AskAsync<RibCommand, AdvertisedExplanation?>(api.Rib, r => new RibCommand.ExplainAdvertised(family, prefix, neighbor, r), call)
             ?? throw new RpcException(StatusCode.FailedPrecondition, $"neighbor {neighbor} is not Established");
         var cache = new ProtoMapping.AttributeCache();
@@ -175,7 +161,20 @@ internal sealed class RibApi(ApiContext api)
     }
 }
 
-/// <summary>The ListRoutes filters: prefix (exact or longer), origin AS, community.</summary>
+/// <summary>
+/// One route of a listing: a RIB route (received or best, with its source and standing) or, for
+/// Adj-RIB-Out, just the prefix and what was sent.
+/// </summary>
+internal readonly record struct ListedRoute(W.AfiSafi Family, W.Prefix Prefix, RouteAttributes Attributes, RibRoute? Route)
+{
+    public static IEnumerable<ListedRoute> Of(IEnumerable<RibRoute> routes) =>
+        routes.Select(r => new ListedRoute(r.Family, r.Nlri.Prefix, r.Attributes, r));
+
+    public Route ToProto(ProtoMapping.AttributeCache cache) =>
+        Route is { } r ? ProtoMapping.ToProto(r, cache) : ProtoMapping.NewRoute(Family, Prefix, Attributes, cache);
+}
+
+/// <summary>The ListRoutes filters: prefix (exact, or every prefix inside it), origin AS, community.</summary>
 internal sealed class RouteFilter
 {
     private W.Prefix? _prefix;
@@ -205,14 +204,9 @@ internal sealed class RouteFilter
         return f;
     }
 
-    public bool Matches(object route)
+    public bool Matches(ListedRoute route)
     {
-        var (prefix, attributes) = route switch
-        {
-            RibRoute r => (r.Nlri.Prefix, r.Attributes),
-            AdvertisedRoute a => (a.Prefix, a.Attributes),
-            _ => throw new InvalidOperationException($"not a route: {route}"),
-        };
+        var (prefix, attributes) = (route.Prefix, route.Attributes);
         if (_prefix is { } p && !(_longer ? p.Contains(prefix) : p.Equals(prefix))) return false;
         if (_originAs != 0 && attributes.AsPath.OriginAs != _originAs) return false;
         if (_community is { } c && !attributes.Attributes.Any(a => a is W.CommunitiesAttribute ca && ca.Communities.Contains(c))) return false;
