@@ -40,6 +40,13 @@ class BirdCtl:
                     pass
         self._sock = self._file = None
 
+    def poke(self):
+        """Any request wakes BIRD 2 from the idle wait in which it may sit on a last UPDATE."""
+        try:
+            self.cmd('show status')
+        except BirdError:
+            pass
+
     def cmd(self, command):
         """Runs one command; returns the reply's text lines. Reconnects once on a broken socket."""
         for attempt in (1, 2):

@@ -48,11 +48,7 @@ class BirdPeer:
             raise BirdError('{0}: enable {1}: {2}'.format(self.name, SESSION, ' / '.join(reply)))
 
     def poke(self):
-        """Any request wakes BIRD 2 from the idle wait in which it may sit on a last UPDATE."""
-        try:
-            self.ctl.cmd('show status')
-        except BirdError:
-            pass
+        self.ctl.poke()
 
     def stop(self):
         self.ctl.close()

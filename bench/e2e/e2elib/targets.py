@@ -14,7 +14,7 @@ import shutil
 import socket
 import subprocess
 
-from .birdctl import BirdCtl, BirdError, wait_ready
+from .birdctl import BirdCtl, wait_ready
 from .plan import MONITOR_ADDR, MONITOR_AS, PORT, TARGET_ADDR, TARGET_AS
 from .procs import Proc
 
@@ -94,10 +94,7 @@ class BirdTarget(Target):
         return self.proc
 
     def poke(self):
-        try:
-            self.ctl.cmd('show status')
-        except BirdError:
-            pass
+        self.ctl.poke()
 
     def stop(self):
         if getattr(self, 'ctl', None):
