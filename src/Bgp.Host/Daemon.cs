@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Bgp.Actors.Config;
 using Bgp.Actors.Config.Diagnostics;
 using Bgp.Actors.Config.Persistence;
+using Bgp.Actors.Events;
 using Bgp.Actors.Rib;
 using Bgp.Actors.Runtime;
 using Bgp.Actors.Sessions;
@@ -70,12 +71,14 @@ internal sealed class Daemon
 
         await using var system = new ActorSystem("bgpactorsd", TimeProvider.System, loggerFactory);
         var rib = system.Spawn<RibCommand>("rib", () => new RibActor(RibSettings.From(config.Global)), new ActorOptions { MailboxCapacity = 16 * 1024, QueryMailboxCapacity = 256 });
-        var manager = system.Spawn<ManagerCommand>("peers", () => new PeerManagerActor(config, rib, TcpConnector.Instance, listener));
+        var events = new EventHub(TimeProvider.System);
+        var manager = system.Spawn<ManagerCommand>("peers", () => new PeerManagerActor(config, rib, TcpConnector.Instance, listener, events: events));
 
         var api = new ApiContext
         {
             Manager = manager,
             Rib = rib,
+            Events = events,
             Store = store,
             ConfigLock = configLock,
             RequestShutdown = text => { _shutdownText = text; stop.TrySetResult("shutdown requested through the API"); },

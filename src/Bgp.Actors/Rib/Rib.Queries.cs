@@ -1,4 +1,5 @@
 using System.Net;
+using Bgp.Actors.Events;
 using Bgp.Wire;
 
 namespace Bgp.Actors.Rib;
@@ -6,6 +7,7 @@ namespace Bgp.Actors.Rib;
 /// <summary>The RIB's read side: listings, explanations and counts (asked through the RIB actor's query mailbox).</summary>
 public sealed partial class Rib
 {
+    private readonly List<RouteWatch> _watchers = [];
 
     /// <summary>The routes a peer sent (Adj-RIB-In), with whether each is eligible and best.</summary>
     public IReadOnlyList<RibRoute> Received(IPAddress address, AfiSafi? family = null)
@@ -43,6 +45,41 @@ public sealed partial class Rib
                 if (!ReferenceEquals(sent, Unknown)) result.Add(new AdvertisedRoute(table.Family, table.PrefixAt(index), sent));
         return result;
     }
+
+    /// <summary>Adds a best-route watcher; returns the current best routes it would have seen (when asked).</summary>
+    internal IReadOnlyList<RibRoute> Watch(RouteWatch watch, bool includeCurrent)
+    {
+        _watchers.Add(watch);
+        if (!includeCurrent) return [];
+        var result = new List<RibRoute>();
+        foreach (var table in Tables(watch.Family))
+            for (int index = 0; index < table.IndexLimit; index++)
+                if (table.InUse(index) && table.At(index).Best is >= 0 and var best && watch.Matches(table.Family, table.PrefixAt(index)))
+                    result.Add(ToRibRoute(table, index, best));
+        return result;
+    }
+
+    /// <summary>Watchers whose queue was closed (the stream ended) are forgotten here.</summary>
+    private void NotifyWatchers(RibTable table, int index, ref RibEntry entry)
+    {
+        var prefix = table.PrefixAt(index);
+        RouteEvent? e = null;
+        for (int w = _watchers.Count - 1; w >= 0; w--)
+        {
+            var watch = _watchers[w];
+            if (watch.Queue.IsClosed)
+            {
+                _watchers.RemoveAt(w);
+                continue;
+            }
+            if (!watch.Matches(table.Family, prefix)) continue;
+            e ??= new RouteEvent(watch.Time.GetUtcNow(), table.Family, prefix, entry.Best >= 0 ? ToRibRoute(table, index, entry.Best) : null);
+            watch.Queue.Offer(e);
+        }
+    }
+
+    /// <summary>Best-route watchers registered (closed ones linger until the next change).</summary>
+    public int Watchers => _watchers.Count;
 
     private IEnumerable<RibTable> Tables(AfiSafi? family) =>
         family is { } only ? (_tables.TryGetValue(only, out var t) ? [t] : []) : _tablesBySlot;

@@ -344,6 +344,7 @@ public sealed partial class Rib
             changed = now.Peer != beforePeer || now.PathId != beforePathId || !ReferenceEquals(now.Attributes, beforeAttributes);
         }
         if (!changed) return;
+        if (_watchers.Count > 0) NotifyWatchers(table, index, ref entry);
         foreach (var peer in _byAddress.Values)
             if (!peer.Info.ExportNone && peer.Info.Families.Contains(table.Family)) peer.Exports[table.Slot].MarkDirty(index);
     }

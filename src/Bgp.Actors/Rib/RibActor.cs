@@ -76,6 +76,9 @@ public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
             case RibCommand.GetSummary get:
                 get.Reply.Complete(_rib.Summary());
                 break;
+            case RibCommand.WatchRoutes watch:
+                watch.Reply.Complete(_rib.Watch(watch.Watch, watch.IncludeCurrent));
+                break;
             case RibCommand.GetReceivedRoutes get:
                 get.Reply.Complete(_rib.Received(get.Peer, get.Family));
                 break;

@@ -42,6 +42,12 @@ public abstract record RibCommand
     public sealed record RemoveInjectedRoute(AfiSafi Family, Prefix Prefix, Reply<bool> Reply) : RibCommand;
 
     public sealed record GetSummary(Reply<RibSummary> Reply) : RibCommand, IQueryMessage;
+    /// <summary>
+    /// Registers a best-route watcher; the reply is the current best routes that pass its filter
+    /// (when <paramref name="IncludeCurrent"/>), taken in the same step, so with the events that follow
+    /// it is the table without a gap or a duplicate.
+    /// </summary>
+    public sealed record WatchRoutes(RouteWatch Watch, bool IncludeCurrent, Reply<IReadOnlyList<RibRoute>> Reply) : RibCommand, IQueryMessage;
 
     public sealed record GetReceivedRoutes(IPAddress Peer, Reply<IReadOnlyList<RibRoute>> Reply, AfiSafi? Family = null) : RibCommand, IQueryMessage;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Bgp.Actors.Config;
+using Bgp.Actors.Events;
 using Bgp.Actors.Rib;
 using Bgp.Actors.Runtime;
 using Bgp.Wire;
@@ -20,7 +21,8 @@ public sealed class PeerManagerActor(
     ActorRef<RibCommand> rib,
     IBgpConnector connector,
     BgpListener? listener,
-    Func<NeighborConfig, GlobalConfig, PeerSessionSettings>? settingsFactory = null) : Actor<ManagerCommand>
+    Func<NeighborConfig, GlobalConfig, PeerSessionSettings>? settingsFactory = null,
+    EventHub? events = null) : Actor<ManagerCommand>
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
@@ -63,6 +65,7 @@ public sealed class PeerManagerActor(
                 if (_peers.TryGetValue(enable.Address, out var toEnable))
                 {
                     await toEnable.Session.TellAsync(new SessionCommand.Enable());
+                    Changed(enable.Address, "enabled");
                     enable.Reply.Complete(PeerChangeResult.Done($"neighbor {enable.Address} enabled"));
                 }
                 else enable.Reply.Complete(Unknown(enable.Address));
@@ -71,6 +74,7 @@ public sealed class PeerManagerActor(
                 if (_peers.TryGetValue(disable.Address, out var toDisable))
                 {
                     await toDisable.Session.TellAsync(new SessionCommand.Disable(NotificationMessage.Shutdown(disable.ShutdownText)));
+                    Changed(disable.Address, disable.ShutdownText is { Length: > 0 } text ? $"disabled: {text}" : "disabled");
                     disable.Reply.Complete(PeerChangeResult.Done($"neighbor {disable.Address} disabled"));
                 }
                 else disable.Reply.Complete(Unknown(disable.Address));
@@ -99,6 +103,9 @@ public sealed class PeerManagerActor(
         }
     }
 
+    private void Changed(IPAddress address, string change) =>
+        events?.Publish(new NeighborChangeEvent(Context.Time.GetUtcNow(), address, change));
+
     private PeerChangeResult Unknown(IPAddress address) => PeerChangeResult.Refused($"no neighbor {address} is configured");
 
     private void Spawn(NeighborConfig neighbor, PeerCounters? counters = null)
@@ -106,7 +113,7 @@ public sealed class PeerManagerActor(
         counters ??= new PeerCounters();
         var settings = _settingsFactory(neighbor, _config.Global);
         var session = Context.Spawn(neighbor.Address.ToString(),
-            () => new PeerSessionActor(settings, rib, connector, counters),
+            () => new PeerSessionActor(settings, rib, connector, counters, events: events),
             new ActorOptions { MailboxCapacity = 4096, QueryMailboxCapacity = 64 });
         if (neighbor.Md5Password is { } key) listener?.SetMd5Key(neighbor.Address, key);
         _peers[neighbor.Address] = new Peer(neighbor, session, counters);
@@ -118,6 +125,7 @@ public sealed class PeerManagerActor(
         Spawn(neighbor);
         _config = _config with { Neighbors = new EquatableArray<NeighborConfig>([.. _config.Neighbors, neighbor]) };
         Context.Log.LogInformation("neighbor {Peer} AS{RemoteAs} added", neighbor.Address, neighbor.RemoteAsn);
+        Changed(neighbor.Address, $"added (AS{neighbor.RemoteAsn})");
         return PeerChangeResult.Done($"neighbor {neighbor.Address} added");
     }
 
@@ -139,6 +147,7 @@ public sealed class PeerManagerActor(
         if (peer.Neighbor.Md5Password is not null) listener?.SetMd5Key(address, null);
         _config = _config with { Neighbors = new EquatableArray<NeighborConfig>([.. _config.Neighbors.Where(n => !n.Address.Equals(address))]) };
         Context.Log.LogInformation("neighbor {Peer} removed", address);
+        if (why == CeaseSubcode.PeerDeconfigured) Changed(address, "removed");
         return PeerChangeResult.Done($"neighbor {address} removed");
     }
 
@@ -168,6 +177,7 @@ public sealed class PeerManagerActor(
                 await RemoveAsync(neighbor.Address, CeaseSubcode.OtherConfigurationChange);
                 Spawn(neighbor, existing.Counters);
                 Context.Log.LogInformation("neighbor {Peer}: changed settings need a new OPEN; session reset", neighbor.Address);
+                Changed(neighbor.Address, "reset: changed settings need a new OPEN");
             }
             else
             {

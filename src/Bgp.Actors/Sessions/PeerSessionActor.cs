@@ -1,4 +1,5 @@
 using System.Net;
+using Bgp.Actors.Events;
 using Bgp.Actors.Fsm;
 using Bgp.Actors.Rib;
 using Bgp.Actors.Runtime;
@@ -25,6 +26,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
     private readonly ActorRef<RibCommand> _rib;
     private readonly IBgpConnector _connector;
     private readonly PeerCounters _counters;
+    private readonly EventHub? _events;
     private readonly OpenMessage _localOpen;
     private FsmSettings _fsmSettings;
     private FsmSettings _secondarySettings;
@@ -39,9 +41,10 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
     private static readonly UpdateMsg UpdateMsgEvent = new();
 
     public PeerSessionActor(PeerSessionSettings settings, ActorRef<RibCommand> rib, IBgpConnector connector, PeerCounters counters,
-        bool enabled = true)
+        bool enabled = true, EventHub? events = null)
     {
         _settings = settings;
+        _events = events;
         _rib = rib;
         _connector = connector;
         _counters = counters;
@@ -217,6 +220,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                 Context.Log.LogWarning("peer {Peer} AS{RemoteAs}: NOTIFICATION received {Notification}, code {Code} subcode {Subcode}, shutdown communication {ShutdownText}",
                     Peer, _settings.Neighbor.RemoteAsn, _counters.LastNotificationIn, (int)received.Code, received.Subcode,
                     received.ShutdownCommunication);
+                PublishNotification(received, sent: false, _counters.LastNotificationIn);
                 ev = received.Code == NotificationCode.OpenMessageError && received.Subcode == (byte)OpenErrorSubcode.UnsupportedVersionNumber
                     ? new NotifMsgVerErr(received)
                     : new NotifMsg(received);
@@ -360,11 +364,22 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
             _counters.LastStateChange = Context.Time.GetUtcNow();
             Context.Log.LogInformation("peer {Peer} AS{RemoteAs}: {OldState} -> {NewState} on {Event}",
                 Peer, _settings.Neighbor.RemoteAsn, before, after, ev.GetType().Name);
+            if (_events is not null)
+            {
+                string reason = ev.GetType().Name;
+                foreach (var action in transition.Actions)
+                    if (action is SessionDown down) reason = $"{reason}: {down.Reason}";
+                _events.Publish(new SessionStateEvent(_counters.LastStateChange, Peer, _settings.Neighbor.RemoteAsn, before, after, reason));
+            }
         }
         var actions = transition.Actions;
         for (int i = 0; i < actions.Count; i++) await ExecuteAsync(slot, actions[i]);
         await AfterStepAsync(slot, before, after);
     }
+
+    private void PublishNotification(NotificationMessage notification, bool sent, string description) =>
+        _events?.Publish(new NotificationEvent(Context.Time.GetUtcNow(), Peer, _settings.Neighbor.RemoteAsn, sent, notification.Code,
+            notification.Subcode, description, notification.ShutdownCommunication));
 
     private async ValueTask ExecuteAsync(Slot slot, FsmAction action)
     {
@@ -391,6 +406,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                 Context.Log.LogWarning("peer {Peer} AS{RemoteAs}: NOTIFICATION sent {Notification}, code {Code} subcode {Subcode}, shutdown communication {ShutdownText}",
                     Peer, _settings.Neighbor.RemoteAsn, _counters.LastNotificationOut, (int)send.Notification.Code, send.Notification.Subcode,
                     send.Notification.ShutdownCommunication);
+                PublishNotification(send.Notification, sent: true, _counters.LastNotificationOut);
                 Send(slot, send.Notification);
                 break;
             case StartTimer { Timer: TimerKind.Hold } hold:

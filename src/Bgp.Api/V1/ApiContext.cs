@@ -17,6 +17,9 @@ public sealed class ApiContext
     public required ActorRef<ManagerCommand> Manager { get; init; }
     public required ActorRef<RibCommand> Rib { get; init; }
 
+    /// <summary>Session, NOTIFICATION and neighbor events, fed by the peer manager and the sessions.</summary>
+    public required Bgp.Actors.Events.EventHub Events { get; init; }
+
     /// <summary>The single writer of the configuration file.</summary>
     public required ConfigStore Store { get; init; }
 

@@ -16,6 +16,7 @@ public static class BgpApi
         new NeighborApi(api).Build(),
         new RibApi(api).Build(),
         new InjectionApi(api).Build(),
+        new EventApi(api).Build(),
         new ControlApi(api).Build(),
     ];
 }

@@ -129,7 +129,7 @@ internal sealed class NeighborApi(ApiContext api)
             Config = config is null ? new NeighborConfig { Address = status.Address.ToString(), RemoteAsn = status.RemoteAs } : ToProto(config),
             State = new NeighborState
             {
-                State = ToProto(status.State),
+                State = ProtoMapping.ToProto(status.State),
                 Enabled = status.Enabled,
                 LastError = status.LastError ?? "",
                 LastNotificationIn = status.LastNotificationIn ?? "",
@@ -191,17 +191,6 @@ internal sealed class NeighborApi(ApiContext api)
         foreach (var limit in n.MaxPrefixes) c.MaxPrefixes[limit.Family.ToString()] = limit.Limit;
         return c;   // the MD5 password is never returned
     }
-
-    private static SessionState ToProto(FsmState state) => state switch
-    {
-        FsmState.Idle => SessionState.Idle,
-        FsmState.Connect => SessionState.Connect,
-        FsmState.Active => SessionState.Active,
-        FsmState.OpenSent => SessionState.OpenSent,
-        FsmState.OpenConfirm => SessionState.OpenConfirm,
-        FsmState.Established => SessionState.Established,
-        _ => SessionState.Unspecified,
-    };
 
     /// <summary>IPv4 before IPv6, then numerically.</summary>
     private sealed class AddressOrder : IComparer<byte[]>

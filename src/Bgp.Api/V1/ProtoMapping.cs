@@ -44,6 +44,17 @@ internal static class ProtoMapping
         return prefix;
     }
 
+    public static SessionState ToProto(Bgp.Actors.Fsm.SessionState state) => state switch
+    {
+        Bgp.Actors.Fsm.SessionState.Idle => SessionState.Idle,
+        Bgp.Actors.Fsm.SessionState.Connect => SessionState.Connect,
+        Bgp.Actors.Fsm.SessionState.Active => SessionState.Active,
+        Bgp.Actors.Fsm.SessionState.OpenSent => SessionState.OpenSent,
+        Bgp.Actors.Fsm.SessionState.OpenConfirm => SessionState.OpenConfirm,
+        Bgp.Actors.Fsm.SessionState.Established => SessionState.Established,
+        _ => SessionState.Unspecified,
+    };
+
     public static string Text(IPAddress? address) => address?.ToString() ?? "";
 
     // ---- attributes out ----------------------------------------------------------------------

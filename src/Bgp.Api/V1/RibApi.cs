@@ -30,6 +30,7 @@ internal sealed class RibApi(ApiContext api)
         .Unary<ExplainBestPathRequest, ExplainBestPathResponse>("ExplainBestPath", ExplainBestAsync)
         .Unary<ExplainAdvertisedRouteRequest, ExplainAdvertisedRouteResponse>("ExplainAdvertisedRoute", ExplainAdvertisedAsync)
         .Unary<GetRibSummaryRequest, GetRibSummaryResponse>("GetRibSummary", SummaryAsync)
+        .ServerStreaming<WatchRoutesRequest, Event>("WatchRoutes", new EventApi(api).WatchRoutesAsync)
         .Build();
 
     private async Task ListRoutesAsync(ListRoutesRequest request, IServerStreamWriter<ListRoutesResponse> responses, ServerCallContext call)
