@@ -20,7 +20,7 @@ namespace Bgp.Host.Tests;
 [TestFixture]
 [NonParallelizable]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public class DaemonApiTests
+public partial class DaemonApiTests
 {
     private const string Us = "127.10.0.1";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
