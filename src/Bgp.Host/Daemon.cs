@@ -27,6 +27,7 @@ internal sealed class Daemon
     private readonly string _configPath;
     private readonly TextWriter _stderr;
     private volatile string? _shutdownText;
+    private volatile Microsoft.Extensions.Logging.LogLevel _globalLevel = Microsoft.Extensions.Logging.LogLevel.Information;
 
     public Daemon(string configPath, TextWriter stderr)
     {
@@ -149,6 +150,7 @@ internal sealed class Daemon
                 return;
             }
             var next = load.Config;
+            _globalLevel = PeerLogger.ToMicrosoft(next.Global.Telemetry.LogLevel);
             var diff = await manager.AskAsync<ManagerCommand, ConfigDiff>(r => new ManagerCommand.ApplyConfig(next, r), AskTimeout);
             log.LogInformation("SIGHUP: reloaded {Path}: {Count} changes{Details}", _configPath, diff.Changes.Count,
                 diff.Changes.Count == 0 ? "" : "\n" + diff.ToText());
@@ -163,30 +165,33 @@ internal sealed class Daemon
         }
     }
 
-    private static ILoggerFactory CreateLoggerFactory(TelemetryConfig telemetry) => LoggerFactory.Create(builder =>
+    /// <summary>
+    /// The global <c>log_level</c> filters every category but the sessions' (<see cref="PeerLogger.Category"/>),
+    /// whose entries each neighbor's own level decides; a reload changes either without a restart.
+    /// </summary>
+    private ILoggerFactory CreateLoggerFactory(TelemetryConfig telemetry)
     {
-        builder.SetMinimumLevel(telemetry.LogLevel switch
+        _globalLevel = PeerLogger.ToMicrosoft(telemetry.LogLevel);
+        return LoggerFactory.Create(builder =>
         {
-            Bgp.Actors.Config.LogLevel.Trace => Microsoft.Extensions.Logging.LogLevel.Trace,
-            Bgp.Actors.Config.LogLevel.Debug => Microsoft.Extensions.Logging.LogLevel.Debug,
-            Bgp.Actors.Config.LogLevel.Info => Microsoft.Extensions.Logging.LogLevel.Information,
-            Bgp.Actors.Config.LogLevel.Warn => Microsoft.Extensions.Logging.LogLevel.Warning,
-            _ => Microsoft.Extensions.Logging.LogLevel.Error,
+            builder.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace);
+            builder.AddFilter((category, level) => category == PeerLogger.Category || level >= _globalLevel);
+            if (telemetry.LogFormat == LogFormat.Json)
+                builder.AddJsonConsole(o =>
+                {
+                    o.IncludeScopes = true;   // a session's entries carry {"Peer": ..., "RemoteAs": ...}
+                    o.UseUtcTimestamp = true;
+                    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                    o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
+                });
+            else
+                builder.AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.UseUtcTimestamp = true;
+                    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                    o.ColorBehavior = LoggerColorBehavior.Disabled;
+                });
         });
-        if (telemetry.LogFormat == LogFormat.Json)
-            builder.AddJsonConsole(o =>
-            {
-                o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-                o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
-            });
-        else
-            builder.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                o.ColorBehavior = LoggerColorBehavior.Disabled;
-            });
-    });
+    }
 }

@@ -130,6 +130,36 @@ public class DaemonReloadTests
     }
 
     [Test]
+    public async Task Each_neighbor_logs_at_its_own_level_with_its_address_and_as_as_fields_and_a_reload_changes_the_level()
+    {
+        // nobody listens on .4 and .5: their sessions keep going Idle -> Connect -> Idle (with idle-hold backoff), an info line each time
+        string quiet = Neighbor("127.10.0.4", 65004) + "\nlog_level = \"warn\"\n";
+        string loud = Neighbor("127.10.0.5", 65005) + "\nlog_level = \"debug\"\n";
+        var config = WriteConfig(quiet, loud);
+        using var daemon = DaemonProcess.Start(config);
+        await daemon.WaitForLogAsync("peer 127.10.0.5 AS65005: Idle -> Connect");
+        await daemon.WaitForLogAsync("peer 127.10.0.5 AS65005: Connect -> Idle");
+        Assert.That(daemon.Count("peer 127.10.0.4 AS65004:"), Is.Zero, "warn: no state changes from .4");
+
+        var line = daemon.Log.Split('\n').First(l => l.Contains("peer 127.10.0.5 AS65005: Idle", StringComparison.Ordinal));
+        using (var json = System.Text.Json.JsonDocument.Parse(line))
+        {
+            var scope = json.RootElement.GetProperty("Scopes").EnumerateArray().Single(s => s.TryGetProperty("Peer", out _));
+            Assert.That(scope.GetProperty("Peer").GetString(), Is.EqualTo("127.10.0.5"));
+            Assert.That(scope.GetProperty("RemoteAs").GetUInt32(), Is.EqualTo(65005u));
+            Assert.That(json.RootElement.GetProperty("Category").GetString(), Is.EqualTo("Bgp.Peer"));
+        }
+
+        // .4 back to the global level (info) by a reload: its state changes show up
+        WriteConfig(Neighbor("127.10.0.4", 65004), loud);
+        daemon.Signal("HUP");
+        await daemon.WaitForLogAsync("SIGHUP: reloaded");
+        await daemon.WaitForLogAsync("peer 127.10.0.4 AS65004:", TimeSpan.FromSeconds(40));
+        daemon.Signal("TERM");
+        Assert.That(await daemon.WaitForExitAsync(Wait), Is.Zero);
+    }
+
+    [Test]
     public async Task An_invalid_config_at_start_up_prints_the_diagnostics_and_exits_1()
     {
         var config = WriteConfig(Neighbor("127.10.0.2", 65002, holdTime: 1));

@@ -37,7 +37,7 @@ public sealed partial class PeerSessionActor
     {
         if (_established is not { } slot || slot.Fsm.State != SessionState.Established || exceeded.SessionId != _counters.EstablishedTransitions) return;
         var family = exceeded.Family.ToString();
-        Context.Log.LogWarning("peer {Peer} AS{RemoteAs}: sent more than {Limit} {Family} routes (max_prefixes); closing the session with Cease/1",
+        Log.LogWarning("peer {Peer} AS{RemoteAs}: sent more than {Limit} {Family} routes (max_prefixes); closing the session with Cease/1",
             Peer, _settings.Neighbor.RemoteAsn, exceeded.Limit, family);
         await StepAsync(slot, new AutomaticStop(NotificationMessage.MaximumPrefixes(exceeded.Family, exceeded.Limit),
             $"max_prefixes {family}={exceeded.Limit} exceeded: Cease/1 sent"));
@@ -53,11 +53,11 @@ public sealed partial class PeerSessionActor
         var session = _established?.Fsm.Session;
         if (session is null || !session.Families.Contains(refresh.Family) || refresh.Subtype != RouteRefreshSubtype.Normal)
         {
-            Context.Log.LogInformation("peer {Peer} AS{RemoteAs}: ROUTE-REFRESH for {Family} subtype {Subtype} ignored",
+            Log.LogInformation("peer {Peer} AS{RemoteAs}: ROUTE-REFRESH for {Family} subtype {Subtype} ignored",
                 Peer, _settings.Neighbor.RemoteAsn, refresh.Family.ToString(), refresh.Subtype);
             return;
         }
-        Context.Log.LogInformation("peer {Peer} AS{RemoteAs}: ROUTE-REFRESH for {Family}: sending the table again",
+        Log.LogInformation("peer {Peer} AS{RemoteAs}: ROUTE-REFRESH for {Family}: sending the table again",
             Peer, _settings.Neighbor.RemoteAsn, refresh.Family.ToString());
         await _rib.TellAsync(new RibCommand.RefreshOut(Peer, refresh.Family));
     }
@@ -71,7 +71,7 @@ public sealed partial class PeerSessionActor
         if (family is { } f && !session.Families.Contains(f)) return new([], $"{f} was not negotiated with neighbor {Peer}");
         IReadOnlyList<AfiSafi> families = family is { } one ? [one] : session.Families.Items;
         foreach (var each in families) Send(slot, new RouteRefreshMessage(each.Afi, each.Safi));
-        Context.Log.LogInformation("peer {Peer} AS{RemoteAs}: ROUTE-REFRESH sent for {Families} (soft reset in)",
+        Log.LogInformation("peer {Peer} AS{RemoteAs}: ROUTE-REFRESH sent for {Families} (soft reset in)",
             Peer, _settings.Neighbor.RemoteAsn, string.Join(", ", families));
         return new(families, null);
     }
@@ -142,7 +142,7 @@ public sealed partial class PeerSessionActor
                 catch (ArgumentException e)
                 {
                     // attributes too large for the negotiated message size: these prefixes cannot be sent
-                    Context.Log.LogWarning("peer {Peer}: {Count} {Family} prefixes not sent: {Reason}", Peer, nlri.Count, part.Family.ToString(), e.Message);
+                    Log.LogWarning("peer {Peer}: {Count} {Family} prefixes not sent: {Reason}", Peer, nlri.Count, part.Family.ToString(), e.Message);
                 }
             }
             if (part.EndOfRib)
@@ -150,7 +150,7 @@ public sealed partial class PeerSessionActor
                 var eor = MessageEncoder.Encode(UpdateMessage.EndOfRib(part.Family), codec);
                 output.Write(eor);
                 messages++;
-                Context.Log.LogInformation("peer {Peer} AS{RemoteAs}: initial {Family} table sent, End-of-RIB", Peer,
+                Log.LogInformation("peer {Peer} AS{RemoteAs}: initial {Family} table sent, End-of-RIB", Peer,
                     _settings.Neighbor.RemoteAsn, part.Family.ToString());
             }
         }

@@ -57,6 +57,12 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
 
     private IPAddress Peer => _settings.Address;
 
+    /// <summary>This neighbor's logger: its own log_level, its address and AS on every entry.</summary>
+    private ILogger Log => _log ??= new PeerLogger(Context.System.LoggerFactory.CreateLogger(PeerLogger.Category), Peer,
+        () => _settings.Neighbor.RemoteAsn, () => _settings.Neighbor.LogLevel);
+
+    private ILogger? _log;
+
     private sealed class Slot(int id, FsmSettings settings, FsmState state)
     {
         public int Id { get; } = id;
@@ -175,7 +181,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         }
         catch (TimeoutException)
         {
-            Context.Log.LogWarning("peer {Peer}: connections still closing after 2 s", Peer);
+            Log.LogWarning("peer {Peer}: connections still closing after 2 s", Peer);
         }
     }
 
@@ -217,7 +223,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                 _counters.NotificationsIn++;
                 _counters.LastNotificationIn = NotificationText.Describe(received);
                 _counters.LastError = "NOTIFICATION received: " + _counters.LastNotificationIn;
-                Context.Log.LogWarning("peer {Peer} AS{RemoteAs}: NOTIFICATION received {Notification}, code {Code} subcode {Subcode}, shutdown communication {ShutdownText}",
+                Log.LogWarning("peer {Peer} AS{RemoteAs}: NOTIFICATION received {Notification}, code {Code} subcode {Subcode}, shutdown communication {ShutdownText}",
                     Peer, _settings.Neighbor.RemoteAsn, _counters.LastNotificationIn, (int)received.Code, received.Subcode,
                     received.ShutdownCommunication);
                 PublishNotification(received, sent: false, _counters.LastNotificationIn);
@@ -236,11 +242,11 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                 if (result.Action == ErrorAction.TreatAsWithdraw)
                 {
                     _counters.TreatAsWithdrawIn++;
-                    Context.Log.LogWarning("peer {Peer}: UPDATE treated as withdraw (RFC 7606): {Errors}", Peer, result.Errors);
+                    Log.LogWarning("peer {Peer}: UPDATE treated as withdraw (RFC 7606): {Errors}", Peer, result.Errors);
                     update = update.AsTreatAsWithdraw();
                 }
                 else if (result.Action == ErrorAction.AttributeDiscard)
-                    Context.Log.LogInformation("peer {Peer}: attributes discarded (RFC 7606): {Errors}", Peer, result.Errors);
+                    Log.LogInformation("peer {Peer}: attributes discarded (RFC 7606): {Errors}", Peer, result.Errors);
                 _current = frame with { Result = new DecodeResult(update, result.Errors) };
                 ev = UpdateMsgEvent;
                 break;
@@ -324,7 +330,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                 var why = !_enabled ? "the session is administratively disabled"
                     : primary.Fsm.State == SessionState.Established ? "a session is already established (RFC 4271 §6.8)"
                     : $"the session is {primary.Fsm.State}";
-                Context.Log.LogInformation("peer {Peer}: refused a connection from {Remote}: {Why}", Peer, transport.Remote, why);
+                Log.LogInformation("peer {Peer}: refused a connection from {Remote}: {Why}", Peer, transport.Remote, why);
                 var refused = new BgpConnection(0, false, transport, _localOpen, PeerKind);
                 if (primary.Fsm.State == SessionState.Established)
                 {
@@ -347,7 +353,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         connection.Start(
             (id, frame) => self.TellAsync(new SessionCommand.Inbound(id, frame)),
             (id, reason) => self.TellAsync(new SessionCommand.Closed(id, reason)));
-        Context.Log.LogDebug("peer {Peer}: {Direction} connection {Local} -> {Remote}", Peer, outgoing ? "outgoing" : "incoming",
+        Log.LogDebug("peer {Peer}: {Direction} connection {Local} -> {Remote}", Peer, outgoing ? "outgoing" : "incoming",
             transport.Local, transport.Remote);
     }
 
@@ -362,7 +368,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         if (before != after)
         {
             _counters.LastStateChange = Context.Time.GetUtcNow();
-            Context.Log.LogInformation("peer {Peer} AS{RemoteAs}: {OldState} -> {NewState} on {Event}",
+            Log.LogInformation("peer {Peer} AS{RemoteAs}: {OldState} -> {NewState} on {Event}",
                 Peer, _settings.Neighbor.RemoteAsn, before, after, ev.GetType().Name);
             if (_events is not null)
             {
@@ -403,7 +409,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
             case SendNotification send:
                 _counters.NotificationsOut++;
                 _counters.LastNotificationOut = NotificationText.Describe(send.Notification);
-                Context.Log.LogWarning("peer {Peer} AS{RemoteAs}: NOTIFICATION sent {Notification}, code {Code} subcode {Subcode}, shutdown communication {ShutdownText}",
+                Log.LogWarning("peer {Peer} AS{RemoteAs}: NOTIFICATION sent {Notification}, code {Code} subcode {Subcode}, shutdown communication {ShutdownText}",
                     Peer, _settings.Neighbor.RemoteAsn, _counters.LastNotificationOut, (int)send.Notification.Code, send.Notification.Subcode,
                     send.Notification.ShutdownCommunication);
                 PublishNotification(send.Notification, sent: true, _counters.LastNotificationOut);
@@ -435,7 +441,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                     _counters.Flaps++;
                     _counters.EstablishedSince = null;
                     _counters.LastError ??= down.Reason;
-                    Context.Log.LogWarning("peer {Peer} AS{RemoteAs}: session down: {Reason}", Peer, _settings.Neighbor.RemoteAsn, down.Reason);
+                    Log.LogWarning("peer {Peer} AS{RemoteAs}: session down: {Reason}", Peer, _settings.Neighbor.RemoteAsn, down.Reason);
                     await _rib.TellAsync(new RibCommand.PeerDown(Peer, down.Reason));
                 }
                 break;
@@ -443,7 +449,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                 if (_current.Result.Message is UpdateMessage update)
                 {
                     if (update.IsEndOfRib(out var eorFamily))
-                        Context.Log.LogInformation("peer {Peer} AS{RemoteAs}: End-of-RIB for {Family}: {Count} prefixes announced since the session came up",
+                        Log.LogInformation("peer {Peer} AS{RemoteAs}: End-of-RIB for {Family}: {Count} prefixes announced since the session came up",
                             Peer, _settings.Neighbor.RemoteAsn, eorFamily.ToString(), _announcedSinceUp.GetValueOrDefault(eorFamily));
                     // counted from the NLRI lists, not by enumerating routes: this runs once per UPDATE
                     CountAnnounced(AfiSafi.Ipv4Unicast, update.Nlri.Count);
@@ -487,7 +493,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         _counters.EstablishedTransitions++;
         _counters.EstablishedSince = Context.Time.GetUtcNow();
         _counters.LastError = null;
-        Context.Log.LogInformation(
+        Log.LogInformation(
             "peer {Peer} AS{RemoteAs}: established; hold {HoldTime} s, families {Families}, 4-octet AS {FourOctetAs}, extended messages {ExtendedMessages}, route refresh {RouteRefresh}, peer BGP ID {PeerBgpId}",
             Peer, session.PeerAs, (int)session.HoldTime.TotalSeconds, session.Families.ToString(), session.FourOctetAs,
             session.ExtendedMessages, session.RouteRefresh, new IPAddress(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(session.PeerBgpId)));
@@ -519,7 +525,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         bool keepOutgoing = outcome == CollisionOutcome.KeepOutgoing;
         var loser = _slots.Find(s => s.Connection is { } c && c.Outgoing != keepOutgoing);
         if (loser is null) return;
-        Context.Log.LogInformation("peer {Peer}: connection collision (RFC 4271 §6.8): keeping the {Kept} connection", Peer,
+        Log.LogInformation("peer {Peer}: connection collision (RFC 4271 §6.8): keeping the {Kept} connection", Peer,
             keepOutgoing ? "outgoing" : "incoming");
         var winner = _slots.Find(s => s != loser)!;
         _slots.Remove(winner);
