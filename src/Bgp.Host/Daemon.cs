@@ -7,6 +7,7 @@ using Bgp.Actors.Rib;
 using Bgp.Actors.Runtime;
 using Bgp.Actors.Sessions;
 using Bgp.Api.Grpc;
+using Bgp.Api.Metrics;
 using Bgp.Api.V1;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -75,8 +76,17 @@ internal sealed class Daemon
         var events = new EventHub(TimeProvider.System);
         var manager = system.Spawn<ManagerCommand>("peers", () => new PeerManagerActor(config, rib, TcpConnector.Instance, listener, events: events));
 
+        using var metrics = new DaemonMetrics(manager, rib, system, events);
+        using var exporter = new PrometheusExporter(loggerFactory.CreateLogger("Bgp.Metrics"), DaemonMetrics.MeterName);
+        async Task<string> ScrapeAsync(CancellationToken ct)
+        {
+            await metrics.RefreshAsync(ct);
+            return exporter.Collect();
+        }
+
         var api = new ApiContext
         {
+            Metrics = ScrapeAsync,
             Manager = manager,
             Rib = rib,
             Events = events,
@@ -102,9 +112,26 @@ internal sealed class Daemon
             await listener.DisposeAsync();
             return 1;
         }
+        await using var metricsServer = new MetricsHttpServer(loggerFactory, exporter, metrics.RefreshAsync);
+        if (config.Global.Telemetry.PrometheusAddress is { } prometheus)
+        {
+            try
+            {
+                await metricsServer.StartAsync(new System.Net.IPEndPoint(prometheus.Address, prometheus.Port));
+            }
+            catch (IOException ex)
+            {
+                log.LogCritical("metrics: cannot listen on {Address}: {Error}", prometheus, ex.Message);
+                _stderr.WriteLine($"bgpactorsd: metrics: cannot listen on {prometheus}: {ex.Message}");
+                await grpc.StopAsync();
+                await listener.DisposeAsync();
+                return 1;
+            }
+        }
         log.LogInformation("bgpactorsd {Version} running: AS{Asn}, router id {RouterId}, listening on {Endpoints}, config {Config}, gRPC API on {Api}",
             Program.Version, config.Global.Asn, config.Global.RouterId, string.Join(", ", listener.Endpoints), Path.GetFullPath(_configPath),
             string.Join(", ", grpc.Listeners.Select(l => l.Config.ToString())));
+        if (metricsServer.BoundEndPoint is { } bound) log.LogInformation("metrics on http://{Endpoint}/metrics", bound);
 
         var reloadLoop = Task.Run(async () =>
         {
@@ -116,6 +143,7 @@ internal sealed class Daemon
         log.LogInformation("{Signal}: sending Cease to every peer and stopping", why);
         reloads.Writer.TryComplete();
         await grpc.StopAsync();
+        await metricsServer.StopAsync();
         try
         {
             string text = _shutdownText ?? ShutdownText;

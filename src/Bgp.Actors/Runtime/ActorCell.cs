@@ -67,6 +67,7 @@ internal sealed class ActorCell<T> : ActorRef<T>, IActorCell
     public override string Path { get; }
     public override TimeProvider Time => System.Time;
     public override Task Completion => _completion.Task;
+    public override int QueuedMessages => _mailbox.Reader.Count + (_queries?.Reader.Count ?? 0);
 
     public void Start() => _ = Task.Run(RunAsync);
 

@@ -22,6 +22,9 @@ public abstract class ActorRef<T>
     /// <summary>Enqueues a message if there is room now; false when the mailbox is full or the actor stopped.</summary>
     public abstract bool TryTell(T message);
 
+    /// <summary>Messages waiting in the mailbox (ordinary and query), for metrics; 0 where not known.</summary>
+    public virtual int QueuedMessages => 0;
+
     public override string ToString() => Path;
 }
 

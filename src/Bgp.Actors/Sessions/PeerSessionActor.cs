@@ -617,6 +617,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         {
             PrefixesAnnouncedOut = c.PrefixesAnnouncedOut,
             PrefixesWithdrawnOut = c.PrefixesWithdrawnOut,
+            RouteRefreshOut = c.MessagesOut[(int)MessageType.RouteRefresh],
         };
     }
 }

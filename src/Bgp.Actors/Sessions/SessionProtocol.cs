@@ -114,4 +114,5 @@ public sealed record PeerStatus(
 {
     public long PrefixesAnnouncedOut { get; init; }
     public long PrefixesWithdrawnOut { get; init; }
+    public long RouteRefreshOut { get; init; }
 }

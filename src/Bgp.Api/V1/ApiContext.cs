@@ -40,6 +40,22 @@ public sealed class ApiContext
 
     public BgpConfig Config => Store.Current;
 
+    /// <summary>The daemon's metrics in the Prometheus text format (refreshed, then collected).</summary>
+    public Func<CancellationToken, Task<string>>? Metrics { get; init; }
+
+    public async Task<string> ScrapeMetricsAsync(ServerCallContext call)
+    {
+        if (Metrics is null) throw new RpcException(StatusCode.Unimplemented, "this daemon has no metrics");
+        try
+        {
+            return await Metrics(call.CancellationToken).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException e)
+        {
+            throw new RpcException(StatusCode.Unavailable, $"{e.Path} did not answer within {AskTimeout.TotalSeconds:0} s");
+        }
+    }
+
     /// <summary>The address in a request field, which must be a configured neighbor (else INVALID_ARGUMENT or NOT_FOUND).</summary>
     public IPAddress RequireNeighbor(string text, string field)
     {

@@ -145,6 +145,7 @@ internal sealed class ControlApi(ApiContext api)
 {
     public GrpcServiceDefinition Build() => new GrpcServiceBuilder(ControlReflection.Descriptor.Services[0])
         .Unary<GetHealthRequest, GetHealthResponse>("GetHealth", HealthAsync)
+        .Unary<GetMetricsRequest, GetMetricsResponse>("GetMetrics", async (_, call) => new GetMetricsResponse { Text = await api.ScrapeMetricsAsync(call) })
         .Unary<ShutdownRequest, ShutdownResponse>("Shutdown", Shutdown, mutating: true)
         .Build();
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Bgp.Api.Metrics;
 using Bgp.Api.Tests.Support;
+using Bgp.TestKit;
 using static Bgp.Api.Tests.Metrics.PrometheusExporterTests;
 
 namespace Bgp.Api.Tests.Metrics;

@@ -1,12 +1,13 @@
 using System.Diagnostics;
+using NUnit.Framework;
 
-namespace Bgp.Api.Tests.Support;
+namespace Bgp.TestKit;
 
 /// <summary>
 /// Debian's <c>promtool</c> (package prometheus): the Prometheus project's own parser and linter
 /// for the text exposition format. .ci/run installs it, so a missing promtool fails the test.
 /// </summary>
-internal static class Promtool
+public static class Promtool
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
