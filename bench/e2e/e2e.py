@@ -17,6 +17,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from e2elib.apiprobe import bench_binary            # noqa: E402
 from e2elib.plan import MODES, Plan                 # noqa: E402
 from e2elib.procs import install_signal_handlers, stop_all   # noqa: E402
 from e2elib.run import Run, median_summary          # noqa: E402
@@ -73,6 +74,10 @@ def main():
                                                           'bgp-replay-peer'))
     ap.add_argument('--bgpactorsd', default=os.path.join(REPO, 'src', 'Bgp.Host', 'bin', 'Release', 'net10.0', 'bgpactorsd'),
                     help='bgpactorsd apphost or .dll (default: this checkout\'s Release build)')
+    ap.add_argument('--api-probe', action='store_true',
+                    help='bgpactorsd: gRPC GetHealth/ListNeighbors latency during the load and ListRoutes speed after '
+                         '(needs dotnet build -c Release bench/Bgp.ApiBench)')
+    ap.add_argument('--api-bench', default=bench_binary(REPO), help='the bgp-api-bench binary (--api-probe)')
     ap.add_argument('--json', help='results file (default /tmp/bgpactors-e2e-results-<time>.json)')
     ap.add_argument('--keep', action='store_true', help='keep every run directory (failed runs are always kept)')
     ap.add_argument('--check', action='store_true',
@@ -99,6 +104,8 @@ def main():
         ap.error('--repeat must be at least 1')
     if os.geteuid() != 0:
         ap.error('binding port 179 needs root')
+    if opts.api_probe and not os.access(opts.api_bench, os.X_OK):
+        ap.error('no API bench at {0}; build it: dotnet build -c Release bench/Bgp.ApiBench'.format(opts.api_bench))
     if opts.mode == 'mrt':
         if not os.path.exists(opts.mrt_file):
             ap.error('no MRT file at {0}'.format(opts.mrt_file))
@@ -166,8 +173,19 @@ def describe(r):
         return 'FAILED: ' + r.get('error', '?').splitlines()[0] + ('  (kept {0})'.format(r['run_dir']) if r.get('run_dir') else '')
     if r.get('setup_only'):
         return 'setup {0:.2f} s; {1}'.format(r['setup_s'], r.get('note', ''))
-    return 'setup {0:.2f} s, convergence {1:.2f} s, total {2:.2f} s, peak RSS {3:.1f} MB, CPU {4:.2f} s'.format(
+    text = 'setup {0:.2f} s, convergence {1:.2f} s, total {2:.2f} s, peak RSS {3:.1f} MB, CPU {4:.2f} s'.format(
         r['setup_s'], r['convergence_s'], r['total_s'], r['peak_rss_mb'], r['cpu_s'])
+    probe, listing = r.get('api_probe'), r.get('api_list')
+    if probe and 'GetHealth' in probe:
+        text += '; API during load: GetHealth p99 {0} ms ({1} calls), ListNeighbors p99 {2} ms ({3} calls), {4} errors'.format(
+            probe['GetHealth'].get('p99_ms'), probe['GetHealth'].get('count'), probe['ListNeighbors'].get('p99_ms'),
+            probe['ListNeighbors'].get('count'), probe.get('errors'))
+    if isinstance(listing, list):
+        text += '; ListRoutes best: ' + ', '.join('{0} routes in {1} s ({2:.0f}/s)'.format(
+            int(x['routes']), x['seconds'], x['routes_per_s']) for x in listing)
+    elif listing:
+        text += '; ListRoutes: ' + str(listing)
+    return text
 
 
 def print_table(plan, entries, repeat):

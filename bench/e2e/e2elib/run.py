@@ -19,6 +19,7 @@ import statistics
 import tempfile
 import time
 
+from .apiprobe import ApiProbe
 from .birdctl import BirdError
 from .peers import BirdMonitor, BirdTester, ReplayTester
 from .plan import PORT, TARGET_ADDR
@@ -42,6 +43,7 @@ class Run:
         self.dir = tempfile.mkdtemp(prefix='bgpactors-e2e-{0}-{1}-'.format(target.name, plan.label))
         self.monitor = BirdMonitor(self.dir)
         self.testers = []
+        self._probe = None
         self.result = {'target': target.name, 'size': plan.label, 'mode': plan.mode, 'testers': plan.n,
                        'prefixes_per_tester': plan.p, 'repeat': repeat_index, 'ok': False,
                        'loadavg_1m_before': round(os.getloadavg()[0], 2)}
@@ -76,12 +78,20 @@ class Run:
                     self.result['note'] = 'setup only: this bgpactorsd build does not re-advertise routes yet'
                 else:
                     peers_cpu0 = self._peers_cpu()
+                    probe = self._start_api_probe()
                     t0 = time.monotonic()
                     for t in self.testers:
                         t.announce()
                     self.result['announce_issue_s'] = round(time.monotonic() - t0, 3)
-                    t_conv, first = self._wait_converged(proc, t0, expected)
+                    try:
+                        t_conv, first = self._wait_converged(proc, t0, expected)
+                    finally:
+                        if probe:
+                            self.result['api_probe'] = probe.finish()
                     cpu = cpu_seconds(session_pids(proc.pid))
+                    if probe:
+                        self.result['api_list'] = probe.list_best()
+                        self.log('api: {0}; list {1}'.format(self.result['api_probe'], self.result['api_list']))
                     peers_cpu = {n: c - peers_cpu0.get(n, 0.0) for n, c in self._peers_cpu().items()}
                     monitor_cpu = peers_cpu.pop(self.monitor.name, 0.0)
                     self.result.update({
@@ -113,6 +123,15 @@ class Run:
             return self.result
         finally:
             self._stop_all()
+
+    def _start_api_probe(self):
+        if not getattr(self.opts, 'api_probe', False) or self.target.name != 'bgpactorsd':
+            return None
+        socket_path = os.path.join(self.dir, 'target', 'state', 'grpc.sock')
+        probe = ApiProbe(self.opts.api_bench, socket_path, self.log)
+        probe.start()
+        self._probe = probe
+        return probe
 
     def _start_peers(self):
         plan, opts = self.plan, self.opts
@@ -262,6 +281,8 @@ class Run:
                 self.result['testers_sent_s'] = round(max(s['at'] for s in sent) - t0, 3)
 
     def _stop_all(self):
+        if self._probe:
+            self._probe.kill()
         self.target.stop()
         for p in reversed(self._peers()):
             try:

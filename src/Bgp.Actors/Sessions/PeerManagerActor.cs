@@ -64,18 +64,20 @@ public sealed class PeerManagerActor(
             case ManagerCommand.EnablePeer enable:
                 if (_peers.TryGetValue(enable.Address, out var toEnable))
                 {
-                    await toEnable.Session.TellAsync(new SessionCommand.Enable());
+                    var enabled = new Reply<bool>();
+                    await toEnable.Session.TellAsync(new SessionCommand.Enable(enabled));
                     Changed(enable.Address, "enabled");
-                    enable.Reply.Complete(PeerChangeResult.Done($"neighbor {enable.Address} enabled"));
+                    _ = ReplyWhenActedAsync(enabled, enable.Reply, PeerChangeResult.Done($"neighbor {enable.Address} enabled"));
                 }
                 else enable.Reply.Complete(Unknown(enable.Address));
                 break;
             case ManagerCommand.DisablePeer disable:
                 if (_peers.TryGetValue(disable.Address, out var toDisable))
                 {
-                    await toDisable.Session.TellAsync(new SessionCommand.Disable(NotificationMessage.Shutdown(disable.ShutdownText)));
+                    var disabled = new Reply<bool>();
+                    await toDisable.Session.TellAsync(new SessionCommand.Disable(NotificationMessage.Shutdown(disable.ShutdownText), disabled));
                     Changed(disable.Address, disable.ShutdownText is { Length: > 0 } text ? $"disabled: {text}" : "disabled");
-                    disable.Reply.Complete(PeerChangeResult.Done($"neighbor {disable.Address} disabled"));
+                    _ = ReplyWhenActedAsync(disabled, disable.Reply, PeerChangeResult.Done($"neighbor {disable.Address} disabled"));
                 }
                 else disable.Reply.Complete(Unknown(disable.Address));
                 break;
@@ -84,21 +86,27 @@ public sealed class PeerManagerActor(
                 else reset.Reply.Complete(new RouteRefreshResult([], $"no neighbor {reset.Address} is configured"));
                 break;
             case ManagerCommand.ListPeers list:
-                _ = CollectAsync(_peers.Values.ToList(), list.Reply);
+                // from what the sessions published: a session busy with a full table is not asked
+                list.Reply.Complete([.. _peers.Values.Select(Status)]);
                 break;
             case ManagerCommand.GetPeer get:
-                if (_peers.TryGetValue(get.Address, out var peer)) _ = AnswerAsync(peer, get.Reply);
-                else get.Reply.Complete(null);
+                get.Reply.Complete(_peers.TryGetValue(get.Address, out var peer) ? Status(peer) : null);
                 break;
             case ManagerCommand.ApplyConfig apply:
                 apply.Reply.Complete(await ApplyAsync(apply.Next));
                 break;
             case ManagerCommand.ShutdownAll shutdown:
+                var acted = new List<Task>();
                 foreach (var p in _peers.Values)
-                    await p.Session.TellAsync(new SessionCommand.Disable(NotificationMessage.Shutdown(shutdown.ShutdownText)));
-                // a status ask queued behind each Disable returns once that session has acted on it
-                _ = CollectAsync(_peers.Values.ToList(), new Reply<IReadOnlyList<PeerStatus>>())
-                    .ContinueWith(_ => shutdown.Reply.Complete(_peers.Count), TaskScheduler.Default);
+                {
+                    var done = new Reply<bool>();
+                    await p.Session.TellAsync(new SessionCommand.Disable(NotificationMessage.Shutdown(shutdown.ShutdownText), done));
+                    acted.Add(done.Task);
+                }
+                // answered once every session has sent its Cease (or the ask timeout passed)
+                int count = _peers.Count;
+                _ = Task.WhenAll(acted).WaitAsync(AskTimeout)
+                    .ContinueWith(_ => shutdown.Reply.Complete(count), TaskScheduler.Default);
                 break;
         }
     }
@@ -230,29 +238,23 @@ public sealed class PeerManagerActor(
         }
     }
 
-    private static async Task AnswerAsync(Peer peer, Reply<PeerStatus?> reply)
+    /// <summary>
+    /// Answers an enable/disable once the session has acted on it (so a status read next shows it),
+    /// without holding up the manager; a session too busy to act within the ask timeout still gets
+    /// the command, and the answer says it is queued.
+    /// </summary>
+    private static async Task ReplyWhenActedAsync(Reply<bool> acted, Reply<PeerChangeResult> reply, PeerChangeResult done)
     {
         try
         {
-            reply.Complete(await peer.Session.AskAsync<SessionCommand, PeerStatus>(r => new SessionCommand.GetStatus(r), AskTimeout));
+            await acted.Task.WaitAsync(AskTimeout).ConfigureAwait(false);
+            reply.Complete(done);
         }
-        catch (Exception ex)
+        catch (TimeoutException)
         {
-            reply.Fail(ex);
+            reply.Complete(done with { Message = done.Message + " (queued: the session has not acted on it yet)" });
         }
     }
 
-    /// <summary>Asks every session in parallel off the manager's loop, so one slow session cannot stall the manager.</summary>
-    private static async Task CollectAsync(List<Peer> peers, Reply<IReadOnlyList<PeerStatus>> reply)
-    {
-        try
-        {
-            var all = await Task.WhenAll(peers.Select(p => p.Session.AskAsync<SessionCommand, PeerStatus>(r => new SessionCommand.GetStatus(r), AskTimeout)));
-            reply.Complete(all);
-        }
-        catch (Exception ex)
-        {
-            reply.Fail(ex);
-        }
-    }
+    private PeerStatus Status(Peer peer) => PeerStatus.From(peer.Neighbor, peer.Counters, Context.Time.GetUtcNow());
 }

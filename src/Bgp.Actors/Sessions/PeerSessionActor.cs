@@ -81,6 +81,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
     {
         _slots.Add(new Slot(Interlocked.Increment(ref s_ids), _fsmSettings, FsmState.Initial(_settings.Seed)));
         if (_enabled) await StepAsync(Primary, StartEvent());
+        Publish();
     }
 
     private FsmEvent StartEvent() => _settings.Neighbor.Passive ? new ManualStartWithPassiveTcpEstablishment() : new ManualStart();
@@ -117,16 +118,19 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
             case SessionCommand.Incoming incoming:
                 await HandleIncomingAsync(incoming.Transport);
                 break;
-            case SessionCommand.Enable:
+            case SessionCommand.Enable enable:
                 if (!_enabled)
                 {
                     _enabled = true;
                     await StepAsync(Primary, StartEvent());
                 }
+                enable.Acted?.Complete(true);
                 break;
             case SessionCommand.Disable disable:
                 _enabled = false;
                 foreach (var each in _slots.ToList()) await StepAsync(each, new ManualStop(disable.Notification));
+                Publish();
+                disable.Acted?.Complete(true);
                 break;
             case SessionCommand.Reconfigure reconfigure:
                 // only changes that need no new OPEN come this way (passive, connect retry, description, limits)
@@ -381,6 +385,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         var actions = transition.Actions;
         for (int i = 0; i < actions.Count; i++) await ExecuteAsync(slot, actions[i]);
         await AfterStepAsync(slot, before, after);
+        Publish();
     }
 
     private void PublishNotification(NotificationMessage notification, bool sent, string description) =>
@@ -601,23 +606,21 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
 
     private PeerStatus Status()
     {
-        var main = _established ?? Primary;
-        var c = _counters;
-        return new PeerStatus(
-            Peer, _settings.Neighbor.RemoteAsn, _settings.Neighbor.Description, _enabled,
-            _slots.Count == 0 ? SessionState.Idle : _slots.Max(s => s.Fsm.State),
-            c.EstablishedSince is { } since ? Context.Time.GetUtcNow() - since : null,
-            _established?.Fsm.Session,
-            c.MessagesIn[(int)MessageType.Update], c.MessagesOut[(int)MessageType.Update],
-            c.MessagesIn[(int)MessageType.Keepalive], c.MessagesOut[(int)MessageType.Keepalive],
-            c.MessagesIn[(int)MessageType.Open], c.MessagesOut[(int)MessageType.Open],
-            c.NotificationsIn, c.NotificationsOut, c.MessagesIn[(int)MessageType.RouteRefresh],
-            c.PrefixesAnnouncedIn, c.PrefixesWithdrawnIn, c.TreatAsWithdrawIn,
-            c.EstablishedTransitions, c.Flaps, main.Fsm.LastError ?? c.LastError, c.LastNotificationIn, c.LastNotificationOut)
-        {
-            PrefixesAnnouncedOut = c.PrefixesAnnouncedOut,
-            PrefixesWithdrawnOut = c.PrefixesWithdrawnOut,
-            RouteRefreshOut = c.MessagesOut[(int)MessageType.RouteRefresh],
-        };
+        Publish();
+        return PeerStatus.From(_settings.Neighbor, _counters, Context.Time.GetUtcNow());
+    }
+
+    /// <summary>Publishes the state the manager reports without asking (see <see cref="PeerCounters"/>).</summary>
+    private void Publish()
+    {
+        // after every FSM step (every UPDATE too): no allocation
+        var main = _established ?? (_slots.Count > 0 ? Primary : null);
+        var state = SessionState.Idle;
+        foreach (var slot in _slots)
+            if (slot.Fsm.State > state) state = slot.Fsm.State;
+        _counters.State = state;
+        _counters.Enabled = _enabled;
+        _counters.Negotiated = _established?.Fsm.Session;
+        _counters.FsmError = main?.Fsm.LastError;
     }
 }

@@ -9,10 +9,10 @@ public abstract record SessionCommand
     private protected SessionCommand() { }
 
     /// <summary>Administratively enable the session (ManualStart, passive when configured).</summary>
-    public sealed record Enable : SessionCommand;
+    public sealed record Enable(Reply<bool>? Acted = null) : SessionCommand;
 
     /// <summary>Administratively disable it: Cease with this NOTIFICATION (default: Administrative Shutdown).</summary>
-    public sealed record Disable(Wire.NotificationMessage? Notification = null) : SessionCommand;
+    public sealed record Disable(Wire.NotificationMessage? Notification = null, Reply<bool>? Acted = null) : SessionCommand;
 
     /// <summary>A connection the peer opened to one of our listeners (already checked to be this peer's).</summary>
     public sealed record Incoming(BgpTransport Transport) : SessionCommand;
@@ -54,9 +54,20 @@ public sealed record RouteRefreshResult(IReadOnlyList<Wire.AfiSafi> Families, st
     public bool Success => Error is null;
 }
 
-/// <summary>Counters of one peer; they survive session restarts (the manager owns the object).</summary>
+/// <summary>
+/// Counters of one peer; they survive session restarts (the manager owns the object). The session
+/// is the only writer; the manager reads them (and the published state below) to answer status
+/// queries without waiting for a session that is busy pushing a full table into the RIB. A reader
+/// may see counters a few messages old, never torn values (aligned 64-bit fields).
+/// </summary>
 public sealed class PeerCounters
 {
+    /// <summary>The session's state as last published (after every FSM step and admin change).</summary>
+    public volatile SessionState State = SessionState.Idle;
+    public volatile bool Enabled;
+    public volatile NegotiatedSession? Negotiated;
+    public volatile string? FsmError;
+
     public long[] MessagesIn { get; } = new long[6];
     public long[] MessagesOut { get; } = new long[6];
     public long PrefixesAnnouncedIn { get; set; }
@@ -115,4 +126,21 @@ public sealed record PeerStatus(
     public long PrefixesAnnouncedOut { get; init; }
     public long PrefixesWithdrawnOut { get; init; }
     public long RouteRefreshOut { get; init; }
+
+    /// <summary>A copy of what a session published in its counters.</summary>
+    public static PeerStatus From(Config.NeighborConfig neighbor, PeerCounters c, DateTimeOffset now) =>
+        new(neighbor.Address, neighbor.RemoteAsn, neighbor.Description, c.Enabled, c.State,
+            c.EstablishedSince is { } since ? now - since : null,
+            c.Negotiated,
+            c.MessagesIn[(int)Wire.MessageType.Update], c.MessagesOut[(int)Wire.MessageType.Update],
+            c.MessagesIn[(int)Wire.MessageType.Keepalive], c.MessagesOut[(int)Wire.MessageType.Keepalive],
+            c.MessagesIn[(int)Wire.MessageType.Open], c.MessagesOut[(int)Wire.MessageType.Open],
+            c.NotificationsIn, c.NotificationsOut, c.MessagesIn[(int)Wire.MessageType.RouteRefresh],
+            c.PrefixesAnnouncedIn, c.PrefixesWithdrawnIn, c.TreatAsWithdrawIn,
+            c.EstablishedTransitions, c.Flaps, c.FsmError ?? c.LastError, c.LastNotificationIn, c.LastNotificationOut)
+        {
+            PrefixesAnnouncedOut = c.PrefixesAnnouncedOut,
+            PrefixesWithdrawnOut = c.PrefixesWithdrawnOut,
+            RouteRefreshOut = c.MessagesOut[(int)Wire.MessageType.RouteRefresh],
+        };
 }

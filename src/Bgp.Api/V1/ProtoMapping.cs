@@ -59,17 +59,33 @@ internal static class ProtoMapping
 
     // ---- attributes out ----------------------------------------------------------------------
 
-    /// <summary>Converts attribute sets to messages once per set within a call (a table shares a few thousand sets).</summary>
+    /// <summary>
+    /// Converts attribute sets (and their next hops) to messages and text once per set within a call,
+    /// and peer addresses to text once per peer: a full table shares a few thousand sets and a few
+    /// peers, so a listing of a million routes formats little more than the prefixes.
+    /// </summary>
     public sealed class AttributeCache
     {
-        private readonly Dictionary<RouteAttributes, PathAttribute[]> _seen = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<RouteAttributes, Converted> _seen = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<IPAddress, string> _peers = [];
 
-        public PathAttribute[] For(RouteAttributes attributes)
+        public sealed record Converted(PathAttribute[] Attributes, string NextHop, string NextHopLinkLocal);
+
+        public Converted For(RouteAttributes attributes)
         {
             if (_seen.TryGetValue(attributes, out var known)) return known;
-            var converted = attributes.Attributes.Select(ToProto).ToArray();
+            var converted = new Converted(attributes.Attributes.Select(ToProto).ToArray(), attributes.NextHop.Address.ToString(),
+                attributes.NextHop.LinkLocal?.ToString() ?? "");
             if (_seen.Count < 100_000) _seen[attributes] = converted;
             return converted;
+        }
+
+        public string Peer(IPAddress address)
+        {
+            if (_peers.TryGetValue(address, out var text)) return text;
+            text = address.ToString();
+            if (_peers.Count < 10_000) _peers[address] = text;
+            return text;
         }
     }
 
@@ -77,7 +93,7 @@ internal static class ProtoMapping
     {
         var r = NewRoute(route.Family, route.Nlri.Prefix, route.Attributes, cache);
         r.PathId = route.Nlri.PathId;
-        r.PeerAddress = route.PeerRole == PeerRole.Local ? "" : route.Peer.ToString();
+        r.PeerAddress = route.PeerRole == PeerRole.Local ? "" : cache.Peer(route.Peer);
         r.Best = route.IsBest;
         r.Ineligible = route.Ineligible == Ineligible.None ? "" : route.Ineligible.ToString();
         return r;
@@ -85,14 +101,15 @@ internal static class ProtoMapping
 
     public static Route NewRoute(W.AfiSafi family, W.Prefix prefix, RouteAttributes attributes, AttributeCache cache)
     {
+        var converted = cache.For(attributes);
         var r = new Route
         {
             Family = ToFamily(family),
             Prefix = prefix.ToString(),
-            NextHop = attributes.NextHop.Address.ToString(),
-            NextHopLinkLocal = attributes.NextHop.LinkLocal?.ToString() ?? "",
+            NextHop = converted.NextHop,
+            NextHopLinkLocal = converted.NextHopLinkLocal,
         };
-        r.Attributes.AddRange(cache.For(attributes));
+        r.Attributes.AddRange(converted.Attributes);
         return r;
     }
 
