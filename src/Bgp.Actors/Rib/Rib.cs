@@ -336,6 +336,9 @@ public sealed partial class Rib
         }
 
         entry.Best = SelectBest(ref entry, out _);
+        // a forced reselect follows the best path's removal (RemoveAt already cleared Best) or change
+        bool hadBest = before >= 0 || force, hasBest = entry.Best >= 0;
+        if (hadBest != hasBest) table.BestCount += hasBest ? 1 : -1;
 
         bool changed = force || entry.Best < 0 != before < 0;
         if (!changed && entry.Best >= 0)

@@ -160,6 +160,9 @@ internal sealed class RibTable
     /// <summary>Prefixes held.</summary>
     public int Count => _count;
 
+    /// <summary>Prefixes with a best route (kept by the RIB's reselection).</summary>
+    public long BestCount { get; set; }
+
     /// <summary>Every index in use is below this.</summary>
     public int IndexLimit => _used;
 

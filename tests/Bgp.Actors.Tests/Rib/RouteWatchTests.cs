@@ -105,4 +105,34 @@ public sealed class RouteWatchTests
         Assert.That(h.Rib.PrefixCount(AfiSafi.Ipv4Unicast), Is.EqualTo(25), "the RIB applied everything");
         Assert.That(queue.DroppedTotal, Is.EqualTo(15));
     }
+
+    [Test]
+    public void The_kept_loc_rib_count_matches_a_scan_through_random_changes()   // 65000 in a path: a loop, ineligible
+    {
+        var random = new Random(7);
+        var h = new RibHarness();
+        string[] peers = ["10.0.0.1", "10.0.0.2", "10.0.0.3"];
+        foreach (var (p, i) in peers.Select((p, i) => (p, i))) h.Up(p, 65001 + (uint)i, PeerRole.RouteServerClient);
+        for (int step = 0; step < 5000; step++)
+        {
+            string peer = peers[random.Next(peers.Length)];
+            string prefix = $"203.0.{random.Next(64)}.0/24";
+            switch (random.Next(10))
+            {
+                case < 5:
+                    h.Announce(peer, prefix, "198.18.0.1", RibHarness.Path([.. Enumerable.Range(0, 1 + random.Next(3)).Select(_ => 65000u + (uint)random.Next(4))]));
+                    break;
+                case < 9:
+                    h.Withdraw(peer, prefix);
+                    break;
+                default:
+                    h.Down(peer);
+                    h.Up(peer, 65001 + (uint)Array.IndexOf(peers, peer), PeerRole.RouteServerClient);
+                    break;
+            }
+            if (step % 50 == 0) Assert.That(h.Rib.LocRibCount(), Is.EqualTo(h.Rib.LocRibScan()), $"after step {step}");
+        }
+        Assert.That(h.Rib.LocRibCount(), Is.EqualTo(h.Rib.LocRibScan()));
+        Assert.That(h.Rib.LocRibCount(), Is.GreaterThan(0));
+    }
 }
