@@ -91,9 +91,10 @@ internal static class ApiBench
         };
     }
 
-    private static Dictionary<string, double> Percentiles(List<double> ms)
+    private static Dictionary<string, object> Percentiles(List<double> ms)
     {
         if (ms.Count == 0) return new() { ["count"] = 0 };
+        var inOrder = ms.Select(x => Math.Round(x, 2)).ToList();   // kept in call order, for pooling runs
         ms.Sort();
         double At(double q) => ms[Math.Min(ms.Count - 1, (int)Math.Ceiling(q * ms.Count) - 1)];
         return new()
@@ -103,6 +104,7 @@ internal static class ApiBench
             ["p90_ms"] = Math.Round(At(0.90), 2),
             ["p99_ms"] = Math.Round(At(0.99), 2),
             ["max_ms"] = Math.Round(ms[^1], 2),
+            ["samples_ms"] = inOrder,
         };
     }
 
