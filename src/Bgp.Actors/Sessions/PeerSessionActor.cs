@@ -57,11 +57,6 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
 
     private IPAddress Peer => _settings.Address;
 
-    /// <summary>This neighbor's logger: its own log_level, its address and AS on every entry.</summary>
-    private ILogger Log => _log ??= new PeerLogger(Context.System.LoggerFactory.CreateLogger(PeerLogger.Category), Peer,
-        () => _settings.Neighbor.RemoteAsn, () => _settings.Neighbor.LogLevel);
-
-    private ILogger? _log;
 
     private sealed class Slot(int id, FsmSettings settings, FsmState state)
     {
@@ -388,10 +383,6 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         Publish();
     }
 
-    private void PublishNotification(NotificationMessage notification, bool sent, string description) =>
-        _events?.Publish(new NotificationEvent(Context.Time.GetUtcNow(), Peer, _settings.Neighbor.RemoteAsn, sent, notification.Code,
-            notification.Subcode, description, notification.ShutdownCommunication));
-
     private async ValueTask ExecuteAsync(Slot slot, FsmAction action)
     {
         switch (action)
@@ -602,25 +593,5 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                 // abandoned attempt
             }
         });
-    }
-
-    private PeerStatus Status()
-    {
-        Publish();
-        return PeerStatus.From(_settings.Neighbor, _counters, Context.Time.GetUtcNow());
-    }
-
-    /// <summary>Publishes the state the manager reports without asking (see <see cref="PeerCounters"/>).</summary>
-    private void Publish()
-    {
-        // after every FSM step (every UPDATE too): no allocation
-        var main = _established ?? (_slots.Count > 0 ? Primary : null);
-        var state = SessionState.Idle;
-        foreach (var slot in _slots)
-            if (slot.Fsm.State > state) state = slot.Fsm.State;
-        _counters.State = state;
-        _counters.Enabled = _enabled;
-        _counters.Negotiated = _established?.Fsm.Session;
-        _counters.FsmError = main?.Fsm.LastError;
     }
 }
