@@ -27,7 +27,6 @@ public sealed partial class PeerSessionActor
     /// <summary>Publishes the state the manager reports without asking (see <see cref="PeerCounters"/>).</summary>
     private void Publish()
     {
-        // after every FSM step (every UPDATE too): no allocation
         var main = _established ?? (_slots.Count > 0 ? Primary : null);
         var state = SessionState.Idle;
         foreach (var slot in _slots)

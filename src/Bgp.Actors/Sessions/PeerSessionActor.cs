@@ -380,7 +380,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         var actions = transition.Actions;
         for (int i = 0; i < actions.Count; i++) await ExecuteAsync(slot, actions[i]);
         await AfterStepAsync(slot, before, after);
-        Publish();
+        if (before != after) Publish();   // state, session and error change only with the state
     }
 
     private async ValueTask ExecuteAsync(Slot slot, FsmAction action)

@@ -19,7 +19,7 @@ namespace Bgp.Api.Metrics;
 public sealed class DaemonMetrics : IDisposable
 {
     public const string MeterName = "BgpActors";
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);   // as the API's asks (docs/API.md)
     private static readonly string[] MessageTypes = ["", "open", "update", "notification", "keepalive", "route_refresh"];
 
     private readonly Meter _meter = new(MeterName);
@@ -45,21 +45,21 @@ public sealed class DaemonMetrics : IDisposable
             "Session state per neighbor: 1 Idle, 2 Connect, 3 Active, 4 OpenSent, 5 OpenConfirm, 6 Established.");
         _meter.CreateObservableGauge("bgpactors_peer_up", () => PerPeer(p => p.State == FsmState.Established ? 1 : 0), "{bool}",
             "1 when the neighbor's session is Established, else 0.");
-        _meter.CreateObservableGauge("bgpactors_peer_uptime", () => PerPeerDouble(p => p.Uptime?.TotalSeconds ?? 0), "s",
+        _meter.CreateObservableGauge("bgpactors_peer_uptime", () => PerPeer(p => p.Uptime?.TotalSeconds ?? 0), "s",
             "Seconds since the session came up (0 when it is not up).");
         _meter.CreateObservableCounter("bgpactors_peer_messages_received", () => Messages(received: true), "{message}",
             "BGP messages received per neighbor and type.");
         _meter.CreateObservableCounter("bgpactors_peer_messages_sent", () => Messages(received: false), "{message}",
             "BGP messages sent per neighbor and type.");
-        _meter.CreateObservableCounter("bgpactors_peer_notifications_received", () => PerPeerLong(p => p.NotificationsIn), "{message}",
+        _meter.CreateObservableCounter("bgpactors_peer_notifications_received", () => PerPeer(p => p.NotificationsIn), "{message}",
             "NOTIFICATIONs received per neighbor.");
-        _meter.CreateObservableCounter("bgpactors_peer_notifications_sent", () => PerPeerLong(p => p.NotificationsOut), "{message}",
+        _meter.CreateObservableCounter("bgpactors_peer_notifications_sent", () => PerPeer(p => p.NotificationsOut), "{message}",
             "NOTIFICATIONs sent per neighbor.");
-        _meter.CreateObservableCounter("bgpactors_peer_prefixes_announced_received", () => PerPeerLong(p => p.PrefixesAnnouncedIn), "{prefix}",
+        _meter.CreateObservableCounter("bgpactors_peer_prefixes_announced_received", () => PerPeer(p => p.PrefixesAnnouncedIn), "{prefix}",
             "Prefixes announced by the neighbor (NLRI counted in its UPDATEs).");
-        _meter.CreateObservableCounter("bgpactors_peer_prefixes_withdrawn_received", () => PerPeerLong(p => p.PrefixesWithdrawnIn), "{prefix}",
+        _meter.CreateObservableCounter("bgpactors_peer_prefixes_withdrawn_received", () => PerPeer(p => p.PrefixesWithdrawnIn), "{prefix}",
             "Prefixes withdrawn by the neighbor.");
-        _meter.CreateObservableCounter("bgpactors_peer_flaps", () => PerPeerLong(p => p.Flaps), "{flap}",
+        _meter.CreateObservableCounter("bgpactors_peer_flaps", () => PerPeer(p => p.Flaps), "{flap}",
             "Times the neighbor's session went down from Established.");
         _meter.CreateObservableGauge("bgpactors_peer_prefixes_received", () => PerFamily(c => c.PrefixesByFamily), "{prefix}",
             "Routes held from the neighbor (Adj-RIB-In) per family.");
@@ -102,14 +102,8 @@ public sealed class DaemonMetrics : IDisposable
     private static KeyValuePair<string, object?>[] PeerTags(PeerStatus p, params KeyValuePair<string, object?>[] more) =>
         [new("peer", p.Address.ToString()), new("remote_as", p.RemoteAs.ToString(System.Globalization.CultureInfo.InvariantCulture)), .. more];
 
-    private IEnumerable<Measurement<int>> PerPeer(Func<PeerStatus, int> value) =>
-        _snapshot.Peers.Select(p => new Measurement<int>(value(p), PeerTags(p)));
-
-    private IEnumerable<Measurement<long>> PerPeerLong(Func<PeerStatus, long> value) =>
-        _snapshot.Peers.Select(p => new Measurement<long>(value(p), PeerTags(p)));
-
-    private IEnumerable<Measurement<double>> PerPeerDouble(Func<PeerStatus, double> value) =>
-        _snapshot.Peers.Select(p => new Measurement<double>(value(p), PeerTags(p)));
+    private IEnumerable<Measurement<T>> PerPeer<T>(Func<PeerStatus, T> value) where T : struct =>
+        _snapshot.Peers.Select(p => new Measurement<T>(value(p), PeerTags(p)));
 
     private IEnumerable<Measurement<long>> Messages(bool received)
     {

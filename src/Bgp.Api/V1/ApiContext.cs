@@ -52,7 +52,7 @@ public sealed class ApiContext
         }
         catch (AskTimeoutException e)
         {
-            throw new RpcException(StatusCode.Unavailable, $"{e.Path} did not answer within {AskTimeout.TotalSeconds:0} s");
+            throw Unavailable(e);
         }
     }
 
@@ -73,7 +73,7 @@ public sealed class ApiContext
         }
         catch (AskTimeoutException e)
         {
-            throw new RpcException(StatusCode.Unavailable, $"{e.Path} did not answer within {AskTimeout.TotalSeconds:0} s");
+            throw Unavailable(e);
         }
     }
 
@@ -96,4 +96,7 @@ public sealed class ApiContext
             ConfigLock.Release();
         }
     }
+
+    /// <summary>An actor that did not answer in time: UNAVAILABLE, naming it and the time it had.</summary>
+    private static RpcException Unavailable(AskTimeoutException e) => new(StatusCode.Unavailable, e.Message);
 }

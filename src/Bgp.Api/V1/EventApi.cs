@@ -44,14 +44,14 @@ internal sealed class EventApi(ApiContext api)
         var kinds = request.Kinds.Count == 0 ? DefaultKinds : [.. request.Kinds];
         bool routes = kinds.Contains(EventKind.Route);
         var filter = Filter(kinds, request.Neighbor);
-        var watch = routes ? RouteWatchOf(request.Family, request.Prefix, request.LongerPrefixes) : null;
         var queue = new E.EventQueue<E.BgpEvent>(routes ? RouteQueueCapacity : EventQueueCapacity);
+        var watch = routes ? RouteWatchOf(queue, request.Family, request.Prefix, request.LongerPrefixes) : null;
         try
         {
             var history = filter.Sessions || filter.Notifications || filter.Neighbors
                 ? api.Events.Subscribe(filter, queue, request.IncludeHistory)
                 : [];
-            if (routes) await api.AskAsync<RibCommand, IReadOnlyList<RibRoute>>(api.Rib, r => new RibCommand.WatchRoutes(watch!(queue), false, r), call);
+            if (watch is not null) await api.AskAsync<RibCommand, IReadOnlyList<RibRoute>>(api.Rib, r => new RibCommand.WatchRoutes(watch, false, r), call);
             var cache = new ProtoMapping.AttributeCache();
             foreach (var e in history) await responses.WriteAsync(ToProto(e, cache), call.CancellationToken);
             await DrainAsync(queue, responses, cache, call);
@@ -65,12 +65,12 @@ internal sealed class EventApi(ApiContext api)
     /// <summary>RibService.WatchRoutes.</summary>
     public async Task WatchRoutesAsync(WatchRoutesRequest request, IServerStreamWriter<Event> responses, ServerCallContext call)
     {
-        var watch = RouteWatchOf(request.Family, request.Prefix, request.LongerPrefixes);
         var queue = new E.EventQueue<E.BgpEvent>(RouteQueueCapacity);
+        var watch = RouteWatchOf(queue, request.Family, request.Prefix, request.LongerPrefixes);
         try
         {
             var current = await api.AskAsync<RibCommand, IReadOnlyList<RibRoute>>(api.Rib,
-                r => new RibCommand.WatchRoutes(watch(queue), request.IncludeCurrent, r), call);
+                r => new RibCommand.WatchRoutes(watch, request.IncludeCurrent, r), call);
             var cache = new ProtoMapping.AttributeCache();
             if (request.IncludeCurrent)
             {
@@ -102,11 +102,10 @@ internal sealed class EventApi(ApiContext api)
         }
     }
 
-    private Func<E.EventQueue<E.BgpEvent>, RouteWatch> RouteWatchOf(Family family, string prefixText, bool longer)
+    private RouteWatch RouteWatchOf(E.EventQueue<E.BgpEvent> queue, Family family, string prefixText, bool longer)
     {
         W.Prefix? prefix = prefixText.Length > 0 ? ProtoMapping.Prefix(prefixText) : null;
-        var afiSafi = ProtoMapping.FamilyOf(family, prefix);
-        return queue => new RouteWatch(queue, api.Time, afiSafi, prefix, longer);
+        return new RouteWatch(queue, api.Time, ProtoMapping.FamilyOf(family, prefix), prefix, longer);
     }
 
     private static E.EventFilter Filter(IEnumerable<EventKind> requested, string neighbor)
