@@ -37,14 +37,7 @@ public partial class DaemonApiTests
     public async Task Route_and_session_watches_see_the_table_then_every_change_and_the_history_keeps_the_session_events()
     {
         var listener = _scripted.Listen("127.10.0.7");
-        using var daemon = await StartAsync($"""
-
-            [[neighbors]]
-            address = "127.10.0.7"
-            remote_asn = 65007
-            local_address = "{Us}"
-            connect_retry = 1
-            """);
+        using var daemon = await StartAsync(DaemonConfig.DialedNeighbor("127.10.0.7", 65007, Us));
         await Call<AddPathRequest, AddPathResponse>(InjectionReflection.Descriptor, "AddPath",
             new AddPathRequest { Prefix = "198.51.100.0/24", NextHop = "192.0.2.1" });
 

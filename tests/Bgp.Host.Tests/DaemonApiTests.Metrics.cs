@@ -24,12 +24,7 @@ public partial class DaemonApiTests
         var listener = _scripted.Listen("127.10.0.8");
         using var daemon = await StartAsync($"""
             prometheus_address = "{Us}:{port}"
-
-            [[neighbors]]
-            address = "127.10.0.8"
-            remote_asn = 65008
-            local_address = "{Us}"
-            connect_retry = 1
+            {DaemonConfig.DialedNeighbor("127.10.0.8", 65008, Us)}
 
             [[neighbors]]
             address = "127.10.0.9"

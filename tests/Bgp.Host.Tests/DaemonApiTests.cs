@@ -168,14 +168,7 @@ public partial class DaemonApiTests
     public async Task Injected_routes_reach_the_peer_and_are_listed_in_pages_explained_and_withdrawn()
     {
         var listener = _scripted.Listen("127.10.0.5");
-        using var daemon = await StartAsync($"""
-
-            [[neighbors]]
-            address = "127.10.0.5"
-            remote_asn = 65005
-            local_address = "{Us}"
-            connect_retry = 1
-            """);
+        using var daemon = await StartAsync(DaemonConfig.DialedNeighbor("127.10.0.5", 65005, Us));
         var peer = await _scripted.AcceptAndHandshakeAsync(listener, 65005, 0x7F0A0005, AfiSafi.Ipv4Unicast, AfiSafi.Ipv6Unicast);
 
         await Call<AddPathRequest, AddPathResponse>(InjectionReflection.Descriptor, "AddPath", new AddPathRequest
@@ -251,14 +244,7 @@ public partial class DaemonApiTests
     public async Task Disable_sends_the_shutdown_text_enable_reconnects_and_shutdown_stops_the_daemon()
     {
         var listener = _scripted.Listen("127.10.0.6");
-        using var daemon = await StartAsync($"""
-
-            [[neighbors]]
-            address = "127.10.0.6"
-            remote_asn = 65006
-            local_address = "{Us}"
-            connect_retry = 1
-            """);
+        using var daemon = await StartAsync(DaemonConfig.DialedNeighbor("127.10.0.6", 65006, Us));
         var peer = await _scripted.AcceptAndHandshakeAsync(listener, 65006, 0x7F0A0006, AfiSafi.Ipv4Unicast, AfiSafi.Ipv6Unicast);
         var disabled = await Call<DisableNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "DisableNeighbor",
             new DisableNeighborRequest { Address = "127.10.0.6", ShutdownText = "maintenance until 14:00" });

@@ -32,15 +32,7 @@ public class DaemonReloadTests
         Directory.Delete(_dir, recursive: true);
     }
 
-    private static string Neighbor(string address, uint asn, int holdTime = 90) => $"""
-
-        [[neighbors]]
-        address = "{address}"
-        remote_asn = {asn}
-        local_address = "{Us}"
-        hold_time = {holdTime}
-        connect_retry = 1
-        """;
+    private static string Neighbor(string address, uint asn, int holdTime = 90) => DaemonConfig.DialedNeighbor(address, asn, Us, holdTime);
 
     private string WriteConfig(params string[] neighbors)
     {
