@@ -43,10 +43,12 @@ public static class Program
         root.Subcommands.Add(CompletionsCommand.Build(root, stdout));
 
         RejectOptionsAsArguments(root);
-        var parsed = root.Parse(args);
+        var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parsed.Errors.Count > 0)
         {
-            stderr.WriteLine($"bgpactorsctl: {parsed.Errors[0].Message}");
+            // The most telling error first (a misspelt verb over "Required command was not provided"), on one line.
+            var error = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
+            stderr.WriteLine($"bgpactorsctl: {string.Join(' ', error.Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(p => p.Trim()))}");
             stderr.WriteLine($"Try 'bgpactorsctl {string.Concat(CommandPath(parsed.CommandResult.Command, root).Select(name => name + " "))}--help'.");
             return CtlApp.ExitUsage;
         }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Completions;
+using System.CommandLine.Help;
 using System.Text;
 
 namespace Bgp.Cli.Commands;
@@ -31,7 +32,10 @@ internal static class CompletionsCommand
 
     internal sealed record OptionInfo(IReadOnlyList<string> Names, bool TakesValue, IReadOnlyList<string> Choices, bool File);
 
-    /// <summary>One command: its path from the root ("" for the root), subcommand names, options (inherited ones included).</summary>
+    /// <summary>
+    /// One command: its path from the root ("" for the root), the words that may follow it (subcommand
+    /// names and the fixed values of its argument), its options (inherited ones included).
+    /// </summary>
     internal sealed record Node(string Path, IReadOnlyList<string> Subcommands, IReadOnlyList<OptionInfo> Options, bool FileArgument, string Description);
 
     internal static IEnumerable<Node> Walk(Command root)
@@ -44,7 +48,8 @@ internal static class CompletionsCommand
             var options = command.Options.Where(o => !o.Hidden).Concat(inherited).ToList();
             yield return new Node(
                 path,
-                [.. command.Subcommands.Where(c => !c.Hidden).SelectMany(c => c.Aliases.Prepend(c.Name))],
+                [.. command.Subcommands.Where(c => !c.Hidden).SelectMany(c => c.Aliases.Prepend(c.Name))
+                    .Concat(command.Arguments.SelectMany(a => a.GetCompletions(CompletionContext.Empty)).Select(c => c.Label))],
                 [.. options.Select(Describe)],
                 command.Arguments.Any(a => a.Name == "FILE"),
                 command.Description ?? "");
@@ -55,13 +60,17 @@ internal static class CompletionsCommand
         }
     }
 
+    /// <summary>Names a shell can offer: "--long" and "-s"; not "/?" or "-?" (glob characters).</summary>
+    private static bool Completable(string name) =>
+        name.Length > 1 && name[0] == '-' && name.TrimStart('-').Length > 0 && name.TrimStart('-').All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
     private static OptionInfo Describe(Option option)
     {
-        bool takesValue = option.ValueType != typeof(bool);
+        bool takesValue = option.ValueType != typeof(bool) && option is not (HelpOption or VersionOption);
         var choices = takesValue
             ? option.GetCompletions(CompletionContext.Empty).Select(c => c.Label).ToList()
             : [];
-        return new OptionInfo([.. option.Aliases.Prepend(option.Name)], takesValue, choices, option.HelpName == "FILE");
+        return new OptionInfo([.. option.Aliases.Prepend(option.Name).Where(Completable).Distinct()], takesValue, choices, option.HelpName == "FILE");
     }
 
     /// <summary>The table key of a command in the bash and zsh scripts: bash has no empty keys, so the root is "bgpactorsctl".</summary>
@@ -203,10 +212,14 @@ internal static class CompletionsCommand
         s.AppendLine("    end");
         s.AppendLine("    string join ' ' $path");
         s.AppendLine("end");
+        s.AppendLine("function __bgpactorsctl_at");
+        s.AppendLine("    set -l path (__bgpactorsctl_path)");
+        s.AppendLine("    test \"$path\" = \"$argv[1]\"");
+        s.AppendLine("end");
         s.AppendLine("complete -c bgpactorsctl -f");
         foreach (var node in nodes)
         {
-            var condition = $"-n 'test \"(__bgpactorsctl_path)\" = \"{node.Path}\"'";
+            var condition = $"-n \"__bgpactorsctl_at '{node.Path}'\"";
             foreach (var sub in node.Subcommands) s.AppendLine($"complete -c bgpactorsctl {condition} -a '{sub}'");
             if (node.FileArgument) s.AppendLine($"complete -c bgpactorsctl {condition} -F");
             foreach (var option in node.Options)

@@ -206,7 +206,7 @@ internal static class InjectCommands
         if (subtype == 0) return null;
         var value = new byte[8];
         value[1] = subtype;
-        if (IPAddress.TryParse(parts[1], out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+        if (parts[1].Contains('.') && IPAddress.TryParse(parts[1], out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
             && ushort.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var local16))
         {
             value[0] = 0x01;

@@ -70,7 +70,7 @@ internal static class NeighborCommands
         var passive = new Option<bool>("--passive") { Description = "Wait for the neighbor to connect" };
         var holdTime = new Option<uint>("--hold-time") { Description = "Hold time in seconds (0 or 3-65535; default 90)", HelpName = "SECONDS" };
         var connectRetry = new Option<uint>("--connect-retry") { Description = "Seconds between connection attempts (default 30)", HelpName = "SECONDS" };
-        var families = new Option<string[]>("--family") { Description = "A family to negotiate (repeat; default: IPv4 and IPv6 unicast)", HelpName = "FAMILY", AllowMultipleArgumentsPerToken = false };
+        var families = new Option<string[]>("--family") { Description = "A family to negotiate (repeat; default: the address's own, ipv4-unicast or ipv6-unicast)", HelpName = "FAMILY", AllowMultipleArgumentsPerToken = false };
         families.AcceptOnlyFromAmong(Format.FamilyNames);
         var md5 = new Option<string?>("--md5-password") { Description = "TCP MD5 signature password (RFC 2385)", HelpName = "SECRET" };
         var ttl = new Option<uint>("--ttl-security") { Description = "GTSM (RFC 5082): accept packets from at most this many hops away", HelpName = "HOPS" };
@@ -102,14 +102,14 @@ internal static class NeighborCommands
                 NextHopUnchanged = call.Get(nextHopUnchanged),
             };
             config.Families.AddRange((call.Get(families) ?? []).Select(Format.ParseFamily).Distinct());
-            foreach (var (family, limit) in ParseLimits(call.Get(maxPrefixes) ?? [], config.Families)) config.MaxPrefixes[family] = limit;
+            foreach (var (family, limit) in ParseLimits(call.Get(maxPrefixes) ?? [], config.Address, config.Families)) config.MaxPrefixes[family] = limit;
             return Changed(call, await call.Daemon.AddNeighborAsync(config, ct), "added");
         });
         return add;
     }
 
-    /// <summary>"1000" (every family the neighbor has) or "ipv6-unicast=200".</summary>
-    internal static IEnumerable<(string Family, uint Limit)> ParseLimits(IEnumerable<string> values, IReadOnlyCollection<Family> families)
+    /// <summary>"1000" (every family the neighbor has: those given, else its address's own) or "ipv6-unicast=200".</summary>
+    internal static IEnumerable<(string Family, uint Limit)> ParseLimits(IEnumerable<string> values, string address, IReadOnlyCollection<Family> families)
     {
         var result = new List<(string, uint)>();
         foreach (var value in values)
@@ -120,7 +120,7 @@ internal static class NeighborCommands
                 throw new UsageException($"--max-prefixes {value}: give N or FAMILY=N");
             if (eq < 0)
             {
-                IEnumerable<Family> all = families.Count > 0 ? families : [Family.Ipv4Unicast, Family.Ipv6Unicast];
+                IEnumerable<Family> all = families.Count > 0 ? families : [address.Contains(':') ? Family.Ipv6Unicast : Family.Ipv4Unicast];
                 result.AddRange(all.Select(f => (Format.Family(f), limit)));
                 continue;
             }

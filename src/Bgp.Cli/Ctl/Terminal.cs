@@ -14,7 +14,7 @@ internal sealed class Terminal
     /// <summary>Every field, defaults included, so a script finds each key whatever its value.</summary>
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
 
-    public Terminal(TextWriter stdout, TextWriter stderr, bool isTerminal, int? width = null)
+    public Terminal(TextWriter stdout, TextWriter stderr, bool isTerminal)
     {
         Out = stdout;
         Error = stderr;
@@ -28,8 +28,9 @@ internal sealed class Terminal
             Interactive = isTerminal ? InteractionSupport.Yes : InteractionSupport.No,
             Out = new AnsiConsoleOutput(stdout),
         });
-        // Off a terminal Spectre would assume 80 columns and wrap table cells.
-        Console.Profile.Width = width ?? (isTerminal ? Console.Profile.Width : 4096);
+        // Tables are as wide as their content: a narrow terminal wraps long rows rather than
+        // Spectre shortening cells with an ellipsis, and off a terminal nothing is wrapped at 80.
+        Console.Profile.Width = 4096;
     }
 
     public TextWriter Out { get; }

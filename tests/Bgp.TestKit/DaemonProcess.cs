@@ -2,11 +2,12 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using NUnit.Framework;
 
-namespace Bgp.Host.Tests;
+namespace Bgp.TestKit;
 
 /// <summary>
 /// bgpactorsd as a child process with JSON logs on stdout, for tests that need the real thing:
-/// signals, sockets, exit codes. Stopped by PID on dispose, whatever happened.
+/// signals, sockets, exit codes. Stopped by PID on dispose, whatever happened. The test project
+/// references src/Bgp.Host, so bgpactorsd.dll sits beside the tests.
 /// </summary>
 public sealed class DaemonProcess : IDisposable
 {
@@ -21,7 +22,8 @@ public sealed class DaemonProcess : IDisposable
 
     public static DaemonProcess Start(string configPath)
     {
-        var dll = typeof(Program).Assembly.Location;
+        var dll = Path.Combine(AppContext.BaseDirectory, "bgpactorsd.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException("bgpactorsd.dll is not beside the tests: reference src/Bgp.Host from the test project", dll);
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add(configPath);
