@@ -355,22 +355,36 @@ say "bgpactorsctl rib"
 ctl rib || die "bgpactorsctl rib failed"
 echo
 
+if $once; then
+  when="run ./demo.sh without --once to keep both daemons up for these"
+else
+  when="in another terminal, while this demo runs"
+fi
 cat <<EOF
-What to try next (in another terminal, while this demo runs):
+What to try next ($when):
 
   export BGPACTORS_ADDR=unix://$dir/grpc.sock
   alias bgpactorsctl='dotnet $CLI_DLL'
 
-  bgpactorsctl top                                   # live view of neighbors and the RIB
-  bgpactorsctl neighbor $BIRD_ADDR                      # one neighbor in detail
-  bgpactorsctl rib 198.51.100.0/24 --explain         # why this path is the best
-  bgpactorsctl watch                                 # stream route changes and session events
-  bgpactorsctl inject add 192.0.2.128/25 --next-hop $OUR_ADDR   # originate a route (BIRD gets it)
-  bgpactorsctl metrics                               # the Prometheus metrics
-  curl -s http://$METRICS/metrics | grep '^bgpactors_peer_up'
-  birdc -s $dir/bird.ctl show route protocol bgpactors   # what BIRD learned from bgpactorsd
-  birdc -s $dir/bird.ctl 'disable bgpactors "maintenance"'   # watch the session drop ('enable bgpactors' brings it back)
-  jq -c '{Timestamp, Message}' $dir/bgpactorsd.log   # the daemon's JSON log
+  # a live view of the neighbors and the RIB
+  bgpactorsctl top
+  # one neighbor in detail: negotiated capabilities, counters, prefixes per family
+  bgpactorsctl neighbor $BIRD_ADDR
+  # why this path is the best one
+  bgpactorsctl rib 198.51.100.0/24 --explain
+  # route changes and session events as they happen (then try the birdc lines below)
+  bgpactorsctl watch
+  # originate a route; BIRD receives it (and calls it unreachable: it has no IGP route to the next hop)
+  bgpactorsctl inject add 192.0.2.128/25 --next-hop $OUR_ADDR
+  # the Prometheus metrics, through the API or over HTTP
+  bgpactorsctl metrics
+  curl -s http://$METRICS/metrics | grep '^bgpactors_peer'
+  # BIRD's side: what it learned from bgpactorsd; shut the session down with a message, bring it back
+  birdc -s $dir/bird.ctl show route protocol bgpactors all
+  birdc -s $dir/bird.ctl 'disable bgpactors "maintenance"'
+  birdc -s $dir/bird.ctl enable bgpactors
+  # the daemon's log, one JSON object per line
+  jq -c '{Timestamp, Message}' $dir/bgpactorsd.log
 
 EOF
 
