@@ -66,7 +66,7 @@ say() { printf '==> %s\n' "$*"; }
 show_logs() {
   [ -n "$dir" ] && [ -d "$dir" ] || return 0
   local f
-  for f in "$dir"/build.log "$dir"/bgpactorsd.log "$dir"/bgpactorsd.stderr.log "$dir"/bird.stdout.log "$dir"/bird.log; do
+  for f in "$dir"/bgpactorsd.log "$dir"/bgpactorsd.stderr.log "$dir"/bird.stdout.log "$dir"/bird.log; do
     [ -s "$f" ] || continue
     printf -- '--- last lines of %s ---\n' "$f" >&2
     if [[ $f == */bgpactorsd.log ]] && command -v jq > /dev/null; then
@@ -152,7 +152,10 @@ if $build; then
   dotnet --list-sdks 2>/dev/null | grep -q '^10\.' || die "building needs the .NET 10 SDK; 'dotnet --list-sdks' shows none"
   for project in src/Bgp.Host src/Bgp.Cli; do
     say "building $project (Release)"
-    (cd "$REPO" && dotnet build -c Release -nologo "$project") >> "$dir/build.log" 2>&1 || die "building $project failed (log: $dir/build.log)"
+    if ! (cd "$REPO" && dotnet build -c Release -nologo "$project") > "$dir/build.log" 2>&1; then
+      grep -E ': error |error:' "$dir/build.log" | sort -u | tail -n 20 >&2 || tail -n 20 "$dir/build.log" >&2
+      die "building $project failed"
+    fi
   done
 fi
 [ -f "$DAEMON_DLL" ] || die "$DAEMON_DLL is missing: run without --no-build, or 'dotnet build -c Release src/Bgp.Host'"
@@ -311,7 +314,7 @@ poll() {
 ctl_failed() {
   last_ctl_error=$(tail -n 5 <<<"$1")
   if grep -q 'Unrecognized command' <<<"$1"; then
-    die "this bgpactorsctl does not know '$2' (built from an older checkout? run without --no-build):
+    die "bgpactorsctl does not understand '$2': $CLI_DLL predates the neighbor and rib commands this demo uses:
 $(grep -m 4 'Unrecognized command\|Required command' <<<"$1")"
   fi
   return 1
