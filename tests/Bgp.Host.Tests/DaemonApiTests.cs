@@ -63,9 +63,9 @@ public partial class DaemonApiTests
         return ConfigPath;
     }
 
-    private async Task<DaemonProcess> StartAsync(string extra = "")
+    private async Task<BgpactorsdProcess> StartAsync(string extra = "")
     {
-        var daemon = DaemonProcess.Start(WriteConfig(extra));
+        var daemon = BgpactorsdProcess.Start(WriteConfig(extra));
         await daemon.WaitForLogAsync("gRPC API on");
         _client = GrpcClient.ForUnixSocket(SocketPath, new GrpcClientOptions { DefaultTimeout = TimeSpan.FromSeconds(20) });
         return daemon;

@@ -59,7 +59,7 @@ public class DaemonReloadTests
         var listenerB = _scripted.Listen("127.10.0.2");
         var listenerC = _scripted.Listen("127.10.0.3");
         var config = WriteConfig(Neighbor("127.10.0.2", 65002));
-        using var daemon = DaemonProcess.Start(config);
+        using var daemon = BgpactorsdProcess.Start(config);
         var b = await _scripted.AcceptAndHandshakeAsync(listenerB, 65002, 0x7F0A0002);
         await daemon.WaitForLogAsync("peer 127.10.0.2 AS65002: OpenConfirm -> Established");
 
@@ -107,7 +107,7 @@ public class DaemonReloadTests
     public async Task A_connection_from_an_address_that_is_not_a_neighbor_is_closed_with_a_log_line_saying_how_to_add_it()
     {
         var config = WriteConfig(Neighbor("127.10.0.2", 65002));
-        using var daemon = DaemonProcess.Start(config);
+        using var daemon = BgpactorsdProcess.Start(config);
         await daemon.WaitForLogAsync("running: AS65000");
         using var stranger = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         stranger.Bind(new IPEndPoint(IPAddress.Parse("127.10.0.9"), 0));
@@ -128,7 +128,7 @@ public class DaemonReloadTests
         string quiet = Neighbor("127.10.0.4", 65004) + "\nlog_level = \"warn\"\n";
         string loud = Neighbor("127.10.0.5", 65005) + "\nlog_level = \"debug\"\n";
         var config = WriteConfig(quiet, loud);
-        using var daemon = DaemonProcess.Start(config);
+        using var daemon = BgpactorsdProcess.Start(config);
         await daemon.WaitForLogAsync("peer 127.10.0.5 AS65005: Idle -> Connect");
         await daemon.WaitForLogAsync("peer 127.10.0.5 AS65005: Connect -> Idle");
         Assert.That(daemon.Count("peer 127.10.0.4 AS65004:"), Is.Zero, "warn: no state changes from .4");
@@ -155,7 +155,7 @@ public class DaemonReloadTests
     public async Task An_invalid_config_at_start_up_prints_the_diagnostics_and_exits_1()
     {
         var config = WriteConfig(Neighbor("127.10.0.2", 65002, holdTime: 1));
-        using var daemon = DaemonProcess.Start(config);
+        using var daemon = BgpactorsdProcess.Start(config);
         Assert.That(await daemon.WaitForExitAsync(Wait), Is.EqualTo(1));
         Assert.That(daemon.Log, Does.Contain("hold_time"));
     }

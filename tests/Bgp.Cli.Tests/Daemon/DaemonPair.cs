@@ -12,8 +12,8 @@ public sealed class DaemonPair : IDisposable
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     private readonly string _dir;
-    private readonly DaemonProcess _a;
-    private readonly DaemonProcess _b;
+    private readonly BgpactorsdProcess _a;
+    private readonly BgpactorsdProcess _b;
 
     public string AddressA { get; }
     public string AddressB { get; }
@@ -22,9 +22,9 @@ public sealed class DaemonPair : IDisposable
     public string ConfigA => Path.Combine(_dir, "a", "bgpactors.toml");
     public string AddrA => "unix://" + SocketA;
     public string AddrB => "unix://" + SocketB;
-    public DaemonProcess A => _a;
+    public BgpactorsdProcess A => _a;
 
-    private DaemonPair(string dir, string addressA, string addressB, DaemonProcess a, DaemonProcess b)
+    private DaemonPair(string dir, string addressA, string addressB, BgpactorsdProcess a, BgpactorsdProcess b)
     {
         _dir = dir;
         AddressA = addressA;
@@ -37,8 +37,8 @@ public sealed class DaemonPair : IDisposable
     public static async Task<DaemonPair> StartAsync(string addressA, string addressB)
     {
         var dir = Directory.CreateTempSubdirectory("bgpctl-").FullName;
-        var a = DaemonProcess.Start(Write(dir, "a", 65000, addressA, 65001, addressB));
-        var b = DaemonProcess.Start(Write(dir, "b", 65001, addressB, 65000, addressA));
+        var a = BgpactorsdProcess.Start(Write(dir, "a", 65000, addressA, 65001, addressB));
+        var b = BgpactorsdProcess.Start(Write(dir, "b", 65001, addressB, 65000, addressA));
         var pair = new DaemonPair(dir, addressA, addressB, a, b);
         try
         {

@@ -9,18 +9,18 @@ namespace Bgp.TestKit;
 /// signals, sockets, exit codes. Stopped by PID on dispose, whatever happened. The test project
 /// references src/Bgp.Host, so bgpactorsd.dll sits beside the tests.
 /// </summary>
-public sealed class DaemonProcess : IDisposable
+public sealed class BgpactorsdProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly List<string> _all = [];
     private readonly object _gate = new();
 
-    private DaemonProcess(Process process) => _process = process;
+    private BgpactorsdProcess(Process process) => _process = process;
 
     public int Pid => _process.Id;
 
-    public static DaemonProcess Start(string configPath)
+    public static BgpactorsdProcess Start(string configPath)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "bgpactorsd.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("bgpactorsd.dll is not beside the tests: reference src/Bgp.Host from the test project", dll);
@@ -28,7 +28,7 @@ public sealed class DaemonProcess : IDisposable
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add(configPath);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start bgpactorsd");
-        var daemon = new DaemonProcess(process);
+        var daemon = new BgpactorsdProcess(process);
         process.OutputDataReceived += (_, e) => daemon.Add(e.Data);
         process.ErrorDataReceived += (_, e) => daemon.Add(e.Data is null ? null : "stderr: " + e.Data);
         process.BeginOutputReadLine();
