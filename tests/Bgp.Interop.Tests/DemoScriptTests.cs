@@ -63,34 +63,16 @@ public sealed partial class DemoScriptTests
     /// <summary>Runs the script with stdin closed; past <see cref="Limit"/> it and everything it started are killed by PID.</summary>
     private static async Task<(int Exit, string Output)> RunAsync(string file, string[] arguments, string workingDirectory)
     {
-        var psi = new ProcessStartInfo(file)
-        {
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (string a in arguments) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(Limit);
         try
         {
-            await process.WaitForExitAsync(cts.Token);
+            var result = await LabCommand.RunAsync(file, arguments, Limit, workingDirectory);
+            return (result.ExitCode, result.Stdout + result.Stderr);
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException e)
         {
-            // The daemons run in their own sessions but are still the script's children: collect them first.
-            var tree = DaemonProcess.Descendants(process.Id);
-            DaemonProcess.Signal(process.Id, 9);
-            foreach (var (pid, _) in tree) DaemonProcess.Signal(pid, 9);
-            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.Fail($"demo.sh took longer than {Limit.TotalSeconds} s and was killed\n{await stdout}\n{await stderr}");
+            Assert.Fail($"demo.sh was killed: {e.Message}");
+            throw;
         }
-        return (process.ExitCode, await stdout + await stderr);
     }
 
     /// <summary>Live processes (PID to command line) whose command line contains <paramref name="needle"/>.</summary>

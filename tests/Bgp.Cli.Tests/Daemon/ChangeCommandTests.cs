@@ -65,7 +65,7 @@ public class ChangeCommandTests
     {
         var disabled = A("neighbor", "disable", "127.31.1.2", "--reason", "maintenance until 14:00");
         Assert.That(disabled.Out.Trim(), Is.EqualTo("neighbor 127.31.1.2 disabled: Idle (admin)"));
-        Assert.That(Row(A("neighbor"), "127.31.1.2"), Does.Contain("Idle (admin)"));
+        Assert.That(A("neighbor").Row("127.31.1.2"), Does.Contain("Idle (admin)"));
         await _pair.UntilAsync(
             () => B("neighbor", "127.31.1.1", "--json").Json.GetProperty("state").GetProperty("lastNotificationIn").GetString()!.Contains("maintenance until 14:00"),
             "B to report the shutdown text");
@@ -97,7 +97,7 @@ public class ChangeCommandTests
             "--community", "65000:666", "--community", "blackhole", "--community", "65000:7:8");
         Assert.That(added.Out.Trim(), Is.EqualTo("100.64.1.0/24 added, next hop 127.31.1.1"));
         await _pair.UntilAsync(() => BestAtB().Contains("100.64.1.0/24"), "B to receive the injected route");
-        var row = Row(B("rib", "100.64.1.0/24"), "100.64.1.0/24");
+        var row = B("rib", "100.64.1.0/24").Row("100.64.1.0/24");
         Assert.That(row, Does.Contain("65000 64500 64501"));
         Assert.That(row, Does.Contain("65000:666 blackhole 65000:7:8"));
         Assert.That(row, Does.Match(@"\s20\s"), "MED");
@@ -128,7 +128,7 @@ public class ChangeCommandTests
             Assert.That(json.GetProperty("added").GetString(), Is.EqualTo("3"));
             Assert.That(json.GetProperty("failed").GetString(), Is.EqualTo("0"));
             await _pair.UntilAsync(() => BestAtB().IsSupersetOf(["100.64.10.0/24", "100.64.11.0/24", "100.64.12.0/24"]), "B to receive the file's routes");
-            Assert.That(Row(B("rib", "100.64.11.0/24"), "100.64.11.0/24"), Does.Contain("65000 64510 64511"));
+            Assert.That(B("rib", "100.64.11.0/24").Row("100.64.11.0/24"), Does.Contain("65000 64510 64511"));
 
             File.WriteAllText(file, "100.64.13.0/24 --next-hop 127.31.1.1\n100.64.14.0/24 --nexthop 127.31.1.1\n");
             var bad = Ctl.Run("--addr", _pair.AddrA, "inject", "file", file);
@@ -166,7 +166,4 @@ public class ChangeCommandTests
         Assert.That(lines, Has.Some.Match(@"route\s+- 100\.64\.20\.0/24 withdrawn"));
     }
 
-    private static string Row(CtlResult result, string first) =>
-        result.Out.Split('\n').SingleOrDefault(l => l.TrimStart('*', ' ').StartsWith(first + " ", StringComparison.Ordinal))
-        ?? throw new AssertionException($"no row starting with {first}:\n{result.Out}");
 }

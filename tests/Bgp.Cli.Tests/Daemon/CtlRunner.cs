@@ -8,6 +8,11 @@ public sealed record CtlResult(int Exit, string Out, string Err)
 {
     public JsonElement Json => JsonDocument.Parse(Out).RootElement;
 
+    /// <summary>The table row whose first cell (after a best marker) is <paramref name="first"/>.</summary>
+    public string Row(string first) =>
+        Out.Split('\n').SingleOrDefault(l => l.TrimStart('*', ' ').StartsWith(first + " ", StringComparison.Ordinal))
+        ?? throw new NUnit.Framework.AssertionException($"no row starting with {first}:\n{Out}");
+
     public override string ToString() => $"exit {Exit}\nstdout:\n{Out}\nstderr:\n{Err}";
 }
 

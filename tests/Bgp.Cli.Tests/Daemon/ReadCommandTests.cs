@@ -40,9 +40,6 @@ public class ReadCommandTests
         return result;
     }
 
-    private static string Row(CtlResult result, string first) =>
-        result.Out.Split('\n').SingleOrDefault(l => l.TrimStart('*', ' ').StartsWith(first + " ", StringComparison.Ordinal))
-        ?? throw new AssertionException($"no row starting with {first}:\n{result.Out}");
 
     private static string[] Cells(string row) => row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
@@ -81,7 +78,7 @@ public class ReadCommandTests
         var table = A("neighbor");
         var lines = table.Out.TrimEnd('\n').Split('\n');
         Assert.That(lines[0], Does.StartWith("NEIGHBOR"));
-        var row = Row(table, "127.31.0.2");
+        var row = table.Row("127.31.0.2");
         Assert.That(Cells(row)[..3], Is.EqualTo(new[] { "127.31.0.2", "65001", "Established" }));
         Assert.That(Cells(row)[3], Does.Match(@"^\d+(s|m\d\ds)$"), "a human uptime");
         Assert.That(Cells(row)[4..8], Is.EqualTo(new[] { "5", "5", "0", "0" }), "received, accepted, advertised, flaps");
@@ -119,12 +116,12 @@ public class ReadCommandTests
     {
         var table = A("rib");
         Assert.That(table.Out.Split('\n')[0], Does.Match(@"^\s+PREFIX\s+NEXT HOP\s+FROM\s+AS PATH\s+ORIGIN\s+LOCPRF\s+MED\s+COMMUNITIES$"));
-        var row = Row(table, "198.51.100.0/24");
+        var row = table.Row("198.51.100.0/24");
         Assert.That(row, Does.StartWith("*"));
         Assert.That(row, Does.Contain("65001 65010 65020"));
         Assert.That(row, Does.Contain("65001:100 rt:65001:7 65001:1:2"), "standard, extended, large: in attribute type order");
-        Assert.That(Row(table, "192.0.2.0/25"), Does.Match(@"127\.31\.0\.2\s+65001\s+\?"), "ORIGIN incomplete is ?");
-        Assert.That(Row(table, Ipv6), Does.Contain("65001 65040"));
+        Assert.That(table.Row("192.0.2.0/25"), Does.Match(@"127\.31\.0\.2\s+65001\s+\?"), "ORIGIN incomplete is ?");
+        Assert.That(table.Row(Ipv6), Does.Contain("65001 65040"));
         Assert.That(table.Out, Does.EndWith("5 routes\n"));
 
         var json = A("rib", "--json").Json;
@@ -150,7 +147,7 @@ public class ReadCommandTests
         var json = A(["rib", .. filter, "--json"]).Json;
         Assert.That(json.GetProperty("routes").EnumerateArray().Select(r => r.GetProperty("prefix").GetString()), Is.EquivalentTo(expected));
         var table = A(["rib", .. filter]);
-        foreach (var prefix in expected) Row(table, prefix);
+        foreach (var prefix in expected) table.Row(prefix);
         Assert.That(table.Out, Does.EndWith(expected.Length == 1 ? "1 route\n" : $"{expected.Length} routes\n"));
     }
 
@@ -159,7 +156,7 @@ public class ReadCommandTests
     {
         var received = A("rib", "--received", "127.31.0.2", "--family", "ipv4", "--json").Json.GetProperty("routes");
         Assert.That(received.GetArrayLength(), Is.EqualTo(4));
-        Row(A("rib", "--received", "127.31.0.2"), "203.0.113.0/24");
+        A("rib", "--received", "127.31.0.2").Row("203.0.113.0/24");
 
         // A sends B nothing back: every route came from B (split horizon on eBGP, AS 65001 in the path).
         var advertised = A("rib", "--advertised", "127.31.0.2");
@@ -172,7 +169,7 @@ public class ReadCommandTests
     {
         var table = A("rib", "198.51.100.0/24", "--explain");
         Assert.That(table.Out, Does.StartWith("198.51.100.0/24 (ipv4-unicast): 1 path(s), best chosen by OnlyPath"));
-        Assert.That(Row(table, "127.31.0.2"), Does.EndWith("best"));
+        Assert.That(table.Row("127.31.0.2"), Does.EndWith("best"));
 
         var json = A("rib", "198.51.100.0/24", "--explain", "--json").Json;
         Assert.That(json.GetProperty("decidedBy").GetString(), Is.EqualTo("OnlyPath"));

@@ -10,16 +10,17 @@ public sealed record CommandResult(int ExitCode, string Stdout, string Stderr)
     public string Combined => Stderr.Length == 0 ? Stdout : $"{Stdout}\n[stderr] {Stderr}";
 }
 
-/// <summary>Runs a short control command with a hard time limit; a command that overruns is killed by its PID.</summary>
+/// <summary>Runs a command with a hard time limit; one that overruns is killed by its PID, with every process it started.</summary>
 public static class LabCommand
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
-    public static async Task<CommandResult> RunAsync(string file, IEnumerable<string> arguments, TimeSpan? timeout = null)
+    public static async Task<CommandResult> RunAsync(string file, IEnumerable<string> arguments, TimeSpan? timeout = null, string? workingDirectory = null)
     {
         var psi = new ProcessStartInfo(file)
         {
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
@@ -36,7 +37,10 @@ public static class LabCommand
         }
         catch (OperationCanceledException)
         {
+            // Children may run in their own sessions but are still descendants: collect them first.
+            var tree = DaemonProcess.Descendants(process.Id);
             DaemonProcess.Signal(process.Id, 9);
+            foreach (var (pid, _) in tree) DaemonProcess.Signal(pid, 9);
             throw new TimeoutException($"{file} {string.Join(' ', psi.ArgumentList)} took longer than {timeout ?? DefaultTimeout}");
         }
         return new CommandResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
