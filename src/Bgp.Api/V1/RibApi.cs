@@ -195,11 +195,8 @@ internal sealed class RouteFilter
         if (request.LongerPrefixes && f._prefix is null) throw new RpcException(StatusCode.InvalidArgument, "longer_prefixes needs a prefix");
         if (request.Community.Length > 0)
         {
-            var parts = request.Community.Split(':');
-            if (parts.Length == 2 && ushort.TryParse(parts[0], out var asn) && ushort.TryParse(parts[1], out var value))
-                f._community = new W.Community(((uint)asn << 16) | value);
-            else if (parts.Length == 3 && uint.TryParse(parts[0], out var g) && uint.TryParse(parts[1], out var l1) && uint.TryParse(parts[2], out var l2))
-                f._large = new W.LargeCommunity(g, l1, l2);
+            if (W.Community.TryParse(request.Community, names: false, out var community)) f._community = community;
+            else if (W.LargeCommunity.TryParse(request.Community, out var large)) f._large = large;
             else throw new RpcException(StatusCode.InvalidArgument, $"community `{request.Community}` is neither ASN:VALUE (16 bits each) nor a large community A:B:C");
         }
         return f;

@@ -2,11 +2,11 @@ using System.Buffers.Binary;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using System.Net;
 using System.Runtime.CompilerServices;
 using Bgp.Api.V1;
 using Bgp.Cli.Ctl;
 using Google.Protobuf;
+using Wire = Bgp.Wire;
 
 namespace Bgp.Cli.Commands;
 
@@ -158,77 +158,19 @@ internal static class InjectCommands
         var extended = new ExtendedCommunities();
         foreach (var value in values)
         {
-            if (ParseStandard(value) is uint community) standard.Communities_.Add(community);
-            else if (ParseLarge(value) is LargeCommunity l) large.Communities.Add(l);
-            else if (ParseExtended(value) is byte[] e) extended.Communities.Add(ByteString.CopyFrom(e));
+            if (Wire.Community.TryParse(value, names: true, out var community)) standard.Communities_.Add(community.Value);
+            else if (Wire.LargeCommunity.TryParse(value, out var l))
+                large.Communities.Add(new LargeCommunity { GlobalAdmin = l.GlobalAdministrator, LocalData1 = l.LocalData1, LocalData2 = l.LocalData2 });
+            else if (Wire.ExtendedCommunity.TryParse(value, out var e))
+            {
+                var octets = new byte[8];
+                BinaryPrimitives.WriteUInt64BigEndian(octets, e.Value);
+                extended.Communities.Add(ByteString.CopyFrom(octets));
+            }
             else throw new UsageException($"--community {value}: not a community (65000:100, 65000:1:2, rt:65000:1, soo:192.0.2.1:7, no-export, ...)");
         }
         if (standard.Communities_.Count > 0) request.Attributes.Add(new PathAttribute { Communities = standard });
         if (large.Communities.Count > 0) request.Attributes.Add(new PathAttribute { LargeCommunities = large });
         if (extended.Communities.Count > 0) request.Attributes.Add(new PathAttribute { ExtendedCommunities = extended });
-    }
-
-    internal static uint? ParseStandard(string text)
-    {
-        switch (text.ToLowerInvariant())
-        {
-            case "no-export": return 0xFFFFFF01;
-            case "no-advertise": return 0xFFFFFF02;
-            case "no-export-subconfed": return 0xFFFFFF03;
-            case "blackhole": return 0xFFFF029A;
-            case "graceful-shutdown": return 0xFFFF0000;
-        }
-        var parts = text.Split(':');
-        return parts.Length == 2 && ushort.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var high)
-            && ushort.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var low)
-            ? ((uint)high << 16) | low : null;
-    }
-
-    private static LargeCommunity? ParseLarge(string text)
-    {
-        var parts = text.Split(':');
-        return parts.Length == 3 && parts.All(p => uint.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            ? new LargeCommunity
-            {
-                GlobalAdmin = uint.Parse(parts[0], CultureInfo.InvariantCulture),
-                LocalData1 = uint.Parse(parts[1], CultureInfo.InvariantCulture),
-                LocalData2 = uint.Parse(parts[2], CultureInfo.InvariantCulture),
-            }
-            : null;
-    }
-
-    /// <summary>rt:/soo: with a 2-octet AS, an IPv4 address or a 4-octet AS as the global part (RFC 4360, RFC 5668).</summary>
-    internal static byte[]? ParseExtended(string text)
-    {
-        var parts = text.Split(':');
-        if (parts.Length != 3) return null;
-        byte subtype = parts[0].ToLowerInvariant() switch { "rt" => 0x02, "soo" => 0x03, _ => 0 };
-        if (subtype == 0) return null;
-        var value = new byte[8];
-        value[1] = subtype;
-        if (parts[1].Contains('.') && IPAddress.TryParse(parts[1], out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
-            && ushort.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var local16))
-        {
-            value[0] = 0x01;
-            ip.GetAddressBytes().CopyTo(value, 2);
-            BinaryPrimitives.WriteUInt16BigEndian(value.AsSpan(6), local16);
-            return value;
-        }
-        if (!uint.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var asn)) return null;
-        if (asn <= ushort.MaxValue && uint.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var local32))
-        {
-            value[0] = 0x00;
-            BinaryPrimitives.WriteUInt16BigEndian(value.AsSpan(2), (ushort)asn);
-            BinaryPrimitives.WriteUInt32BigEndian(value.AsSpan(4), local32);
-            return value;
-        }
-        if (ushort.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var local))
-        {
-            value[0] = 0x02;
-            BinaryPrimitives.WriteUInt32BigEndian(value.AsSpan(2), asn);
-            BinaryPrimitives.WriteUInt16BigEndian(value.AsSpan(6), local);
-            return value;
-        }
-        return null;
     }
 }

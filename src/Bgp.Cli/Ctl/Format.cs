@@ -94,40 +94,22 @@ internal static class Format
         return text.ToString();
     }
 
-    /// <summary>RFC 1997 "AS:value", with the well-known names (RFC 1997, 7999, 8326).</summary>
-    public static string Community(uint value) => value switch
+    /// <summary>RFC 1997 "AS:value", or its well-known name (RFC 1997, 7999, 8326, 9494).</summary>
+    public static string Community(uint value)
     {
-        0xFFFFFF01 => "no-export",
-        0xFFFFFF02 => "no-advertise",
-        0xFFFFFF03 => "no-export-subconfed",
-        0xFFFF029A => "blackhole",
-        0xFFFF0000 => "graceful-shutdown",
-        _ => $"{value >> 16}:{value & 0xFFFF}",
-    };
+        var community = new Bgp.Wire.Community(value);
+        return community.WellKnownName ?? community.ToString();
+    }
 
     public static string LargeCommunity(LargeCommunity c) => $"{c.GlobalAdmin}:{c.LocalData1}:{c.LocalData2}";
 
-    /// <summary>Route targets and origins by name (RFC 4360 §4-5, RFC 5668); other types as hex.</summary>
-    public static string ExtendedCommunity(ReadOnlySpan<byte> value)
+    /// <summary>As Bgp.Wire prints them: route targets and origins by name (RFC 4360, RFC 5668), other types by number.</summary>
+    public static string ExtendedCommunity(ReadOnlySpan<byte> value) => value.Length switch
     {
-        if (value.Length == 8)
-        {
-            string? kind = value[1] switch { 0x02 => "rt", 0x03 => "soo", _ => null };
-            if (kind is not null)
-            {
-                switch (value[0] & 0x3F)
-                {
-                    case 0x00:
-                        return $"{kind}:{(value[2] << 8) | value[3]}:{System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(value[4..])}";
-                    case 0x01:
-                        return $"{kind}:{value[2]}.{value[3]}.{value[4]}.{value[5]}:{(value[6] << 8) | value[7]}";
-                    case 0x02:
-                        return $"{kind}:{System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(value[2..])}:{(value[6] << 8) | value[7]}";
-                }
-            }
-        }
-        return "0x" + Convert.ToHexString(value).ToLowerInvariant();
-    }
+        8 => new Bgp.Wire.ExtendedCommunity(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(value)).ToString(),
+        Bgp.Wire.Ipv6ExtendedCommunity.WireLength => Bgp.Wire.Ipv6ExtendedCommunity.Read(value).ToString(),
+        _ => "0x" + Convert.ToHexString(value).ToLowerInvariant(),
+    };
 
     /// <summary>The attributes a route table shows, read off a route once.</summary>
     public static RouteView View(Route route)
