@@ -48,18 +48,7 @@ public partial class DaemonApiTests
 
     private string WriteConfig(string extra = "")
     {
-        File.WriteAllText(ConfigPath, $"""
-            # API test
-            [global]
-            asn = 65000
-            router_id = "{Us}"
-            listen_addresses = ["{Us}"]
-            runtime_state_dir = "{_dir}"
-
-            [global.telemetry]
-            log_format = "json"
-            {extra}
-            """);
+        File.WriteAllText(ConfigPath, "# API test\n" + BgpactorsdProcess.GlobalConfig(65000, Us, _dir, extra));
         return ConfigPath;
     }
 

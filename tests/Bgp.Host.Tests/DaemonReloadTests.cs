@@ -37,19 +37,7 @@ public class DaemonReloadTests
     private string WriteConfig(params string[] neighbors)
     {
         var path = Path.Combine(_dir, "bgpactors.toml");
-        File.WriteAllText(path, $"""
-            # reload test
-            [global]
-            asn = 65000
-            router_id = "{Us}"
-            listen_addresses = ["{Us}"]
-            runtime_state_dir = "{_dir}"
-
-            [global.telemetry]
-            log_format = "json"
-            log_level = "info"
-            {string.Concat(neighbors)}
-            """);
+        File.WriteAllText(path, "# reload test\n" + BgpactorsdProcess.GlobalConfig(65000, Us, _dir, "log_level = \"info\"\n" + string.Concat(neighbors)));
         return path;
     }
 

@@ -20,6 +20,23 @@ public sealed class BgpactorsdProcess : IDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>
+    /// The [global] section every daemon test starts from: one address as router ID and listener,
+    /// the gRPC socket in <paramref name="stateDirectory"/>, JSON logs; <paramref name="telemetry"/>
+    /// lines go on in [global.telemetry].
+    /// </summary>
+    public static string GlobalConfig(uint asn, string address, string stateDirectory, string telemetry = "") => $$"""
+        [global]
+        asn = {{asn}}
+        router_id = "{{address}}"
+        listen_addresses = ["{{address}}"]
+        runtime_state_dir = "{{stateDirectory}}"
+
+        [global.telemetry]
+        log_format = "json"
+        {{telemetry}}
+        """;
+
     public static BgpactorsdProcess Start(string configPath)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "bgpactorsd.dll");

@@ -59,15 +59,7 @@ public sealed class DaemonPair : IDisposable
         var path = Path.Combine(dir, name);
         Directory.CreateDirectory(path);
         var config = Path.Combine(path, "bgpactors.toml");
-        File.WriteAllText(config, $"""
-            [global]
-            asn = {asn}
-            router_id = "{me}"
-            listen_addresses = ["{me}"]
-            runtime_state_dir = "{path}"
-
-            [global.telemetry]
-            log_format = "json"
+        File.WriteAllText(config, BgpactorsdProcess.GlobalConfig(asn, me, path) + $"""
 
             [[neighbors]]
             address = "{them}"
