@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Bgp.Api.V1;
 using Google.Protobuf.WellKnownTypes;
-using Spectre.Console;
 
 namespace Bgp.Cli.Ctl;
 
@@ -35,9 +34,6 @@ internal static class Format
         };
         return $"[{colour}]{name}[/]";
     }
-
-    public static SessionState ParseState(string name) =>
-        System.Enum.GetValues<SessionState>().FirstOrDefault(s => State(s).Equals(name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>"42s", "12m07s", "3h12m", "4d03h": the two leading units, as routers print uptimes.</summary>
     public static string Duration(TimeSpan span)
@@ -173,8 +169,6 @@ internal static class Format
         counts.TryGetValue(family, out var n) ? n.ToString(Invariant) : "0";
 
     public static ulong Sum(IDictionary<string, ulong> counts) => counts.Values.Aggregate(0UL, (a, b) => a + b);
-
-    public static string Escape(string text) => Markup.Escape(text);
 }
 
 internal sealed class RouteView
