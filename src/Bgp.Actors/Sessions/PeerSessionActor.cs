@@ -49,6 +49,9 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         _connector = connector;
         _counters = counters;
         _enabled = enabled;
+        // Published at once: the manager answers AddNeighbor and ListNeighbors from the counters,
+        // possibly before this actor has run its first step.
+        _counters.Enabled = enabled;
         _localOpen = settings.BuildLocalOpen();
         _fsmSettings = settings.BuildFsmSettings(_localOpen);
         // a connection the peer opened while we were busy with our own: passive, never retried by itself
