@@ -23,6 +23,9 @@ public sealed record BgpConfig(
     /// <summary>Reads and validates a file; a missing or unreadable file is a diagnostic too, never an exception.</summary>
     public static ConfigLoadResult Load(string path) => ConfigBinder.BindFile(path);
 
+    /// <summary>Named sets and policies (the chains are on the global, peer-group and neighbor tables).</summary>
+    public PolicyConfig Policy { get; init; } = PolicyConfig.Empty;
+
     public NeighborConfig? FindNeighbor(IPAddress address) =>
         Neighbors.FirstOrDefault(n => n.Address.Equals(address));
 }
@@ -62,6 +65,12 @@ public sealed record GlobalConfig(
 
     /// <summary><c>deterministic_med</c>: pick the best route per neighbouring AS first, so the result does not depend on arrival order.</summary>
     public bool DeterministicMed { get; init; } = true;
+
+    /// <summary><c>import_policy</c>: policies every neighbor's routes go through first, in order.</summary>
+    public EquatableArray<string> ImportPolicy { get; init; }
+
+    /// <summary><c>export_policy</c>: policies every route goes through first on its way to any neighbor.</summary>
+    public EquatableArray<string> ExportPolicy { get; init; }
 
     /// <summary>RFC 4456 §7: the CLUSTER_ID defaults to the router ID.</summary>
     public IPAddress EffectiveClusterId => ClusterId ?? RouterId;
@@ -161,6 +170,12 @@ public sealed record NeighborConfig(
     /// <summary><c>next_hop_unchanged = true</c>: routes go to this eBGP neighbor with their next hop as received.</summary>
     public bool NextHopUnchanged { get; init; }
 
+    /// <summary><c>import_policy</c> (the neighbor's, else its peer group's): applied after the global chain.</summary>
+    public EquatableArray<string> ImportPolicy { get; init; }
+
+    /// <summary><c>export_policy</c> (the neighbor's, else its peer group's): applied after the global chain.</summary>
+    public EquatableArray<string> ExportPolicy { get; init; }
+
     /// <summary>Internal (iBGP) when the remote AS equals ours.</summary>
     public bool IsInternal(GlobalConfig global) => RemoteAsn == global.Asn;
 
@@ -191,4 +206,6 @@ public sealed record PeerGroupConfig(
     public bool? ImportNone { get; init; }
     public bool? ExportNone { get; init; }
     public bool? NextHopUnchanged { get; init; }
+    public EquatableArray<string>? ImportPolicy { get; init; }
+    public EquatableArray<string>? ExportPolicy { get; init; }
 }

@@ -11,7 +11,7 @@ internal sealed partial class ConfigBinder
     [
         "remote_asn", "description", "local_address", "passive", "hold_time", "connect_retry", "families", "md5_password",
         "ttl_security", "max_prefixes", "route_server_client", "route_reflector_client", "log_level",
-        "import", "export", "next_hop_unchanged",
+        "import", "export", "next_hop_unchanged", "import_policy", "export_policy",
     ];
     private static readonly string[] NeighborKeys = ["address", .. SettingKeys, "peer_group"];
 
@@ -45,6 +45,8 @@ internal sealed partial class ConfigBinder
         public bool? ImportNone;
         public bool? ExportNone;
         public bool? NextHopUnchanged;
+        public EquatableArray<string>? ImportPolicy;
+        public EquatableArray<string>? ExportPolicy;
 
         public TomlSpan SpanOf(string key) => Table.TryGetValue(key, out var value) ? value.Span : Table.Span;
     }
@@ -82,6 +84,8 @@ internal sealed partial class ConfigBinder
                 ImportNone = settings.ImportNone,
                 ExportNone = settings.ExportNone,
                 NextHopUnchanged = settings.NextHopUnchanged,
+                ImportPolicy = settings.ImportPolicy,
+                ExportPolicy = settings.ExportPolicy,
             }, settings);
         }
         return groups;
@@ -201,6 +205,8 @@ internal sealed partial class ConfigBinder
             case "import": s.ImportNone = Keyword(key, value, Flows); break;
             case "export": s.ExportNone = Keyword(key, value, Flows); break;
             case "next_hop_unchanged": s.NextHopUnchanged = Boolean(key, value); break;
+            case "import_policy": s.ImportPolicy = Chain(key, value); break;
+            case "export_policy": s.ExportPolicy = Chain(key, value); break;
             default: return false;
         }
         return true;

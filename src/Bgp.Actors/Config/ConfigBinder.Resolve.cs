@@ -82,6 +82,8 @@ internal sealed partial class ConfigBinder
             ImportNone = n.ImportNone ?? g?.ImportNone ?? false,
             ExportNone = n.ExportNone ?? g?.ExportNone ?? false,
             NextHopUnchanged = n.NextHopUnchanged ?? g?.NextHopUnchanged ?? false,
+            ImportPolicy = n.ImportPolicy ?? g?.ImportPolicy ?? default,
+            ExportPolicy = n.ExportPolicy ?? g?.ExportPolicy ?? default,
         };
     }
 
@@ -109,6 +111,8 @@ internal sealed partial class ConfigBinder
                 "import" => s.ImportNone is null,
                 "export" => s.ExportNone is null,
                 "next_hop_unchanged" => s.NextHopUnchanged is null,
+                "import_policy" => s.ImportPolicy is null,
+                "export_policy" => s.ExportPolicy is null,
                 _ => false,
             };
             if (missing) return true;

@@ -14,9 +14,10 @@ namespace Bgp.Actors.Config;
 /// </summary>
 internal sealed partial class ConfigBinder
 {
-    private static readonly string[] TopKeys = ["global", "neighbors", "peer_groups"];
+    private static readonly string[] TopKeys = ["global", "neighbors", "peer_groups", "prefix_sets", "as_path_sets", "community_sets", "neighbor_sets", "policies"];
     private static readonly string[] GlobalKeys =
-        ["asn", "router_id", "listen_addresses", "listen_port", "runtime_state_dir", "cluster_id", "always_compare_med", "deterministic_med", "telemetry"];
+        ["asn", "router_id", "listen_addresses", "listen_port", "runtime_state_dir", "cluster_id", "always_compare_med", "deterministic_med",
+         "import_policy", "export_policy", "telemetry"];
     private static readonly string[] TelemetryKeys =
         ["log_format", "log_level", "prometheus_address", "looking_glass_address", "grpc_listeners"];
     private static readonly string[] GrpcKeys = ["unix", "tcp", "mode", "tls_cert", "tls_key", "tls_client_ca", "read_only", "token_file"];
@@ -78,10 +79,12 @@ internal sealed partial class ConfigBinder
                 case "global": WrongType("global", value, "a table ([global])"); break;
                 case "neighbors": WrongType("neighbors", value, "an array of tables ([[neighbors]])"); break;
                 case "peer_groups": WrongType("peer_groups", value, "a table of tables ([peer_groups.NAME])"); break;
+                case "prefix_sets" or "as_path_sets" or "community_sets" or "neighbor_sets" or "policies": break;   // BindPolicy
                 default: UnknownKey(key, "the top level", TopKeys); break;
             }
         }
 
+        var policy = BindPolicy(root, groupTable is null ? [] : [.. groupTable.Keys]);
         GlobalConfig? global = null;
         if (globalTable is null)
         {
@@ -96,7 +99,7 @@ internal sealed partial class ConfigBinder
         var groups = groupTable is null ? [] : BindPeerGroups(groupTable);
         var neighbors = neighborArray is null ? [] : BindNeighbors(neighborArray, groups, global);
         if (global is null || _diagnostics.Count > 0) return null;
-        return new BgpConfig(global, new([.. neighbors]), new([.. groups.Values.Select(g => g.Config)]));
+        return new BgpConfig(global, new([.. neighbors]), new([.. groups.Values.Select(g => g.Config)])) { Policy = policy };
     }
 
     private GlobalConfig? BindGlobal(TomlTable table)
@@ -108,6 +111,7 @@ internal sealed partial class ConfigBinder
         string stateDir = GlobalConfig.DefaultRuntimeStateDir;
         TomlTable? telemetryTable = null;
         bool? alwaysCompareMed = null, deterministicMed = null;
+        EquatableArray<string> importPolicy = default, exportPolicy = default;
         bool ok = true;
         foreach (var (key, value) in table)
         {
@@ -121,6 +125,8 @@ internal sealed partial class ConfigBinder
                 case "listen_addresses": ok &= ListenAddresses(value, ref listen); break;
                 case "listen_port": ok &= Assign(Integer("listen_port", value, 1, 65535, "a TCP port between 1 and 65535"), ref port); break;
                 case "runtime_state_dir": ok &= AssignRef(AbsolutePath("runtime_state_dir", value), ref stateDir); break;
+                case "import_policy": ok &= Assign(Chain(key.Name, value), ref importPolicy); break;
+                case "export_policy": ok &= Assign(Chain(key.Name, value), ref exportPolicy); break;
                 case "telemetry" when value is TomlTable t: telemetryTable = t; break;
                 case "telemetry": WrongType("telemetry", value, "a table ([global.telemetry])"); ok = false; break;
                 default: UnknownKey(key, "[global]", GlobalKeys); ok = false; break;
@@ -141,6 +147,8 @@ internal sealed partial class ConfigBinder
         {
             AlwaysCompareMed = alwaysCompareMed ?? false,
             DeterministicMed = deterministicMed ?? true,
+            ImportPolicy = importPolicy,
+            ExportPolicy = exportPolicy,
         };
     }
 

@@ -56,6 +56,7 @@ public sealed partial class ConfigDiff
         CompareGlobal(current.Global, next.Global, changes);
         CompareNeighbors(current, next, changes);
         ComparePeerGroups(current, next, changes);
+        ComparePolicy(current.Policy, next.Policy, changes);
         return new ConfigDiff(changes);
     }
 
@@ -70,6 +71,8 @@ public sealed partial class ConfigDiff
         ("global.cluster_id", g => Format(g.EffectiveClusterId), ChangeClass.RestartRequired),
         ("global.always_compare_med", g => Format(g.AlwaysCompareMed), ChangeClass.RestartRequired),
         ("global.deterministic_med", g => Format(g.DeterministicMed), ChangeClass.RestartRequired),
+        ("global.import_policy", g => Format(g.ImportPolicy), ChangeClass.AppliedOnReload),
+        ("global.export_policy", g => Format(g.ExportPolicy), ChangeClass.AppliedOnReload),
         ("global.telemetry.log_format", g => Format(g.Telemetry.LogFormat), ChangeClass.RestartRequired),
         ("global.telemetry.log_level", g => Format(g.Telemetry.LogLevel), ChangeClass.AppliedOnReload),
         ("global.telemetry.prometheus_address", g => g.Telemetry.PrometheusAddress?.ToString(), ChangeClass.RestartRequired),
@@ -95,6 +98,8 @@ public sealed partial class ConfigDiff
         ("import", n => n.ImportNone ? "none" : "all", ChangeClass.AppliedOnReload, true),
         ("export", n => n.ExportNone ? "none" : "all", ChangeClass.AppliedOnReload, true),
         ("next_hop_unchanged", n => Format(n.NextHopUnchanged), ChangeClass.AppliedOnReload, true),
+        ("import_policy", n => Format(n.ImportPolicy), ChangeClass.AppliedOnReload, false),
+        ("export_policy", n => Format(n.ExportPolicy), ChangeClass.AppliedOnReload, false),
         ("log_level", n => Format(n.LogLevel), ChangeClass.AppliedOnReload, false),
         ("peer_group", n => n.PeerGroup, ChangeClass.Informational, false),
     ];
@@ -160,6 +165,30 @@ public sealed partial class ConfigDiff
             {
                 changes.Add(new ConfigChange(ChangeClass.Informational, ChangeKind.Added, $"peer_groups.{group.Name}", null, group.Name));
             }
+        }
+    }
+
+    /// <summary>Sets and policies by name; a change is applied on reload by re-evaluating the routes whose chains use them (no session resets).</summary>
+    private static void ComparePolicy(PolicyConfig current, PolicyConfig next, List<ConfigChange> changes)
+    {
+        Named("prefix_sets", current.PrefixSets, next.PrefixSets, s => s.Name);
+        Named("as_path_sets", current.AsPathSets, next.AsPathSets, s => s.Name);
+        Named("community_sets", current.CommunitySets, next.CommunitySets, s => s.Name);
+        Named("neighbor_sets", current.NeighborSets, next.NeighborSets, s => s.Name);
+        Named("policies", current.Policies, next.Policies, p => p.Name);
+
+        void Named<T>(string section, EquatableArray<T> before, EquatableArray<T> after, Func<T, string> name) where T : class
+        {
+            var old = before.ToDictionary(name);
+            var @new = after.ToDictionary(name);
+            foreach (var item in before)
+            {
+                string path = $"{section}.{name(item)}";
+                if (!@new.TryGetValue(name(item), out var updated)) changes.Add(new ConfigChange(ChangeClass.AppliedOnReload, ChangeKind.Removed, path, name(item), null));
+                else if (!item.Equals(updated)) changes.Add(new ConfigChange(ChangeClass.AppliedOnReload, ChangeKind.Changed, path, "(previous definition)", "(new definition)"));
+            }
+            foreach (var item in after)
+                if (!old.ContainsKey(name(item))) changes.Add(new ConfigChange(ChangeClass.AppliedOnReload, ChangeKind.Added, $"{section}.{name(item)}", null, name(item)));
         }
     }
 

@@ -52,14 +52,17 @@ public readonly record struct Candidate(
     IpAddr PeerAddress,
     uint PathId)
 {
-    /// <summary>LOCAL_PREF when none is given, or when the route came from an external peer (RFC 4271 §5.1.5).</summary>
+    /// <summary>
+    /// LOCAL_PREF when none is given. A route from an external peer has none unless its import
+    /// policy set one: the RIB drops a received LOCAL_PREF on import (RFC 4271 §5.1.5).
+    /// </summary>
     public const uint DefaultLocalPref = 100;
 
     internal static Candidate Of(in Route route, RibPeer peer)
     {
         var a = route.Attributes;
         bool local = peer.Role == PeerRole.Local;
-        uint localPref = peer.Info.IsExternal ? DefaultLocalPref : a.LocalPref ?? DefaultLocalPref;
+        uint localPref = a.LocalPref ?? DefaultLocalPref;
         uint routerId = a.OriginatorId is { IsV4: true } originator ? originator.V4Value : peer.Info.RouterId;
         return new Candidate(localPref, local, a.AsPathLength, a.Origin, a.Med ?? 0, a.NeighborAs, peer.Info.IsExternal,
             routerId, a.ClusterList.Count, peer.Address, route.PathId);

@@ -1,3 +1,4 @@
+using Bgp.Actors.Policy;
 using Bgp.Wire;
 
 namespace Bgp.Actors.Rib;
@@ -28,14 +29,23 @@ public enum ExportVerdict
     PeerAsInPath,
     /// <summary>Next hop self is due but the session has no local address of the family's kind.</summary>
     NoNextHop,
+    /// <summary>The peer's export policy rejected it.</summary>
+    PolicyRejected,
 }
 
 /// <summary>Our identity, which export rules write into routes.</summary>
 public sealed record ExportContext(uint LocalAs, uint RouterId, uint ClusterId);
 
-/// <summary>Export results memoised on a source attribute set, per (target session, source session).</summary>
-internal sealed class ExportMemo
+/// <summary>
+/// Results memoised on a source attribute set: for export, per (source session, target session,
+/// export chain, statements applied); for import, per (source session, import chain, statements
+/// applied) with no target. Sessions are keyed by slot and <see cref="RibPeer.MemoEpoch"/>, so an
+/// entry for an earlier session, or from before a policy change, never matches.
+/// </summary>
+internal sealed class AttributeMemo
 {
+    public const int NoTarget = -1;
+
     private Entry[] _entries = new Entry[2];
     private int _count;
 
@@ -45,16 +55,19 @@ internal sealed class ExportMemo
         public long ToEpoch;
         public int From;
         public long FromEpoch;
+        public object? Chain;
+        public int[]? Applied;
         public ExportVerdict Verdict;
         public RouteAttributes? Result;
     }
 
-    public bool TryGet(RibPeer from, RibPeer to, out ExportVerdict verdict, out RouteAttributes? result)
+    public bool TryGet(RibPeer from, int to, long toEpoch, object? chain, ReadOnlySpan<int> applied, out ExportVerdict verdict, out RouteAttributes? result)
     {
         for (int i = 0; i < _count; i++)
         {
             ref var e = ref _entries[i];
-            if (e.To == to.Index && e.ToEpoch == to.Epoch && e.From == from.Index && e.FromEpoch == from.Epoch)
+            if (e.To == to && e.ToEpoch == toEpoch && e.From == from.Index && e.FromEpoch == from.MemoEpoch && ReferenceEquals(e.Chain, chain)
+                && applied.SequenceEqual(e.Applied))
             {
                 verdict = e.Verdict;
                 result = e.Result;
@@ -66,20 +79,25 @@ internal sealed class ExportMemo
         return false;
     }
 
-    public void Add(RibPeer from, RibPeer to, ExportVerdict verdict, RouteAttributes? result)
+    public void Add(RibPeer from, int to, long toEpoch, object? chain, ReadOnlySpan<int> applied, ExportVerdict verdict, RouteAttributes? result)
     {
-        // stale entries (an earlier session in a slot) are overwritten in place
+        var entry = new Entry
+        {
+            To = to, ToEpoch = toEpoch, From = from.Index, FromEpoch = from.MemoEpoch, Chain = chain,
+            Applied = applied.IsEmpty ? null : applied.ToArray(), Verdict = verdict, Result = result,
+        };
+        // stale entries (an earlier session in a slot, an older policy) are overwritten in place
         for (int i = 0; i < _count; i++)
         {
             ref var e = ref _entries[i];
-            if (e.To == to.Index && e.From == from.Index)
+            if (e.To == to && e.From == from.Index && (e.ToEpoch != toEpoch || e.FromEpoch != from.MemoEpoch || !ReferenceEquals(e.Chain, chain)))
             {
-                e = new Entry { To = to.Index, ToEpoch = to.Epoch, From = from.Index, FromEpoch = from.Epoch, Verdict = verdict, Result = result };
+                e = entry;
                 return;
             }
         }
         if (_count == _entries.Length) Array.Resize(ref _entries, _count * 2);
-        _entries[_count++] = new Entry { To = to.Index, ToEpoch = to.Epoch, From = from.Index, FromEpoch = from.Epoch, Verdict = verdict, Result = result };
+        _entries[_count++] = entry;
     }
 }
 
@@ -95,23 +113,47 @@ internal sealed class ExportMemo
 /// </summary>
 public static class ExportPolicy
 {
-    internal static ExportVerdict Evaluate(RibPeer from, RouteAttributes attributes, RibPeer to, AfiSafi family,
-        ExportContext ctx, AttributeTable table, out RouteAttributes? exported)
+    /// <summary>
+    /// Whether the best route for <paramref name="prefix"/> goes to <paramref name="to"/>, and with
+    /// which attributes: the rules below, then the peer's export policy (which sees the route as
+    /// the RIB holds it), then the per-peer-type changes (AS prepend, next hop, ...), which follow
+    /// what the policy asked for. <paramref name="scratch"/> holds at least the chain's statement count.
+    /// </summary>
+    internal static ExportVerdict Evaluate(RibPeer from, RouteAttributes attributes, RibPeer to, AfiSafi family, Prefix prefix,
+        ExportContext ctx, AttributeTable table, Span<int> scratch, out RouteAttributes? exported)
     {
         exported = null;
         if (from.Index == to.Index) return ExportVerdict.FromSamePeer;
         if (to.Info.ExportNone) return ExportVerdict.ExportNone;
         if (!to.Info.Families.Contains(family)) return ExportVerdict.FamilyNotNegotiated;
-        var memo = attributes.Memo ??= new ExportMemo();
-        if (memo.TryGet(from, to, out var verdict, out exported)) return verdict;
+        var chain = to.ExportChain;
+        int count = 0;
+        ExportVerdict verdict;
+        if (chain is not null)
+        {
+            verdict = Decide(from.Role, attributes, to.Role, to.Info.RemoteAs);
+            if (verdict != ExportVerdict.Advertise) return verdict;
+            if (!chain.Evaluate(new PolicyInput(family, prefix, attributes, from.Source), scratch, out count)) return ExportVerdict.PolicyRejected;
+        }
+        var applied = scratch[..count];
+        var memo = attributes.Memo ??= new AttributeMemo();
+        if (memo.TryGet(from, to.Index, to.MemoEpoch, chain, applied, out verdict, out exported))
+        {
+            // a result whose last reference went has left the table: put it back rather than keep two equal sets
+            if (exported is { References: 0 }) exported = table.Intern(exported);
+            return verdict;
+        }
         verdict = Decide(from.Role, attributes, to.Role, to.Info.RemoteAs);
         if (verdict == ExportVerdict.Advertise)
         {
-            var result = Transform(from, attributes, to, family, ctx);
+            var source = attributes;
+            var overrides = ExportOverrides.None;
+            if (count > 0) source = chain!.Apply(attributes, family, applied, new PolicyContext(ctx.LocalAs, to.LocalAddress, Export: true), out overrides);
+            var result = Transform(from, source, to, family, ctx, overrides);
             if (result is null) verdict = ExportVerdict.NoNextHop;
             else exported = ReferenceEquals(result, attributes) ? attributes : table.Intern(result);
         }
-        memo.Add(from, to, verdict, exported);
+        memo.Add(from, to.Index, to.MemoEpoch, chain, applied, verdict, exported);
         return verdict;
     }
 
@@ -135,13 +177,14 @@ public static class ExportPolicy
         };
     }
 
-    private static RouteAttributes? Transform(RibPeer from, RouteAttributes attributes, RibPeer to, AfiSafi family, ExportContext ctx)
+    private static RouteAttributes? Transform(RibPeer from, RouteAttributes attributes, RibPeer to, AfiSafi family, ExportContext ctx, ExportOverrides overrides)
     {
         bool fromLocal = from.Role == PeerRole.Local;
         bool fromInternal = from.Info.IsInternal;
         var list = new List<PathAttribute>(attributes.Attributes.Count + 3);
         NextHop nextHop;
         bool unspecifiedNextHop = IsUnspecified(attributes.NextHop.Address);
+        bool forceSelf = (overrides & ExportOverrides.NextHopSelf) != 0, keep = (overrides & ExportOverrides.NextHopKept) != 0;
 
         switch (to.Role)
         {
@@ -152,7 +195,7 @@ public static class ExportPolicy
                     if (PassOn(a) is { } kept) list.Add(kept);
                 }
                 if (!attributes.Has(AttrType.AsPath)) list.Add(new AsPathAttribute(AsPath.Empty));
-                if (unspecifiedNextHop)
+                if (unspecifiedNextHop || forceSelf)
                 {
                     if (SelfFor(to, family) is not { } self) return null;
                     nextHop = new NextHop(self);
@@ -168,8 +211,8 @@ public static class ExportPolicy
                     {
                         case LocalPrefAttribute or OriginatorIdAttribute or ClusterListAttribute or AigpAttribute:
                             continue;
-                        case MedAttribute when !fromLocal:
-                            continue;   // RFC 4271 §5.1.4: a MED learned from one AS is not passed to another
+                        case MedAttribute when !fromLocal && (overrides & ExportOverrides.MedSet) == 0:
+                            continue;   // RFC 4271 §5.1.4: a MED learned from one AS is not passed to another (unless policy set it)
                         case AsPathAttribute p:
                             list.Add(new AsPathAttribute(Prepend(p.Path, ctx.LocalAs)));
                             prepended = true;
@@ -178,7 +221,7 @@ public static class ExportPolicy
                     if (PassOn(a) is { } kept) list.Add(kept);
                 }
                 if (!prepended) list.Add(new AsPathAttribute(AsPath.FromSequence(ctx.LocalAs)));
-                if ((to.Info.NextHopUnchanged || fromLocal) && !unspecifiedNextHop) nextHop = attributes.NextHop;
+                if (!forceSelf && (keep || to.Info.NextHopUnchanged || fromLocal) && !unspecifiedNextHop) nextHop = attributes.NextHop;
                 else if (SelfFor(to, family) is { } self) nextHop = new NextHop(self);
                 else return null;
                 break;
@@ -190,9 +233,7 @@ public static class ExportPolicy
                 {
                     switch (a)
                     {
-                        case LocalPrefAttribute when from.Info.IsExternal:
-                            continue;   // RFC 4271 §5.1.5: ignored from external peers; replaced below
-                        case LocalPrefAttribute:
+                        case LocalPrefAttribute:   // from an external peer, only one its import policy set (the received one is dropped on import)
                             hasLocalPref = true;
                             break;
                         case OriginatorIdAttribute:
@@ -214,7 +255,7 @@ public static class ExportPolicy
                     if (!hasOriginator) list.Add(new OriginatorIdAttribute(IpAddr.V4(from.Info.RouterId)));
                     if (!hasClusterList) list.Add(new ClusterListAttribute(new EquatableArray<uint>([ctx.ClusterId])));
                 }
-                if (unspecifiedNextHop)
+                if (unspecifiedNextHop || forceSelf)
                 {
                     if (SelfFor(to, family) is not { } self) return null;
                     nextHop = new NextHop(self);

@@ -102,7 +102,8 @@ public sealed partial class Rib
                 BestPath.Compare(w, Candidate.Of(entry.Path(i), from), _settings.Decision, out var step);
                 lostOn = step;
             }
-            paths.Add(new ExplainedPath(route, lostOn));
+            var source = _slots[entry.Path(i).Peer];
+            paths.Add(new ExplainedPath(route, lostOn) { Import = source is null ? null : ExplainImport(source, family, prefix, entry.Path(i)) });
         }
         paths.Sort((a, b) => (b.Route.IsBest ? 1 : 0) - (a.Route.IsBest ? 1 : 0));
         return new BestPathExplanation(family, prefix, entry.Best >= 0 ? decidedBy : null, paths);
@@ -115,11 +116,14 @@ public sealed partial class Rib
         int index = table.Find(prefix);
         if (index < 0) return new AdvertisedExplanation(family, prefix, address, ExportVerdict.NoRoute, null, null, null);
         ref var entry = ref table.At(index);
-        var desired = Desired(peer, family, ref entry, out var verdict);
+        var desired = Desired(peer, table, index, out var verdict);
         if (!peer.Info.Families.Contains(family)) verdict = ExportVerdict.FamilyNotNegotiated;
         var best = entry.Best >= 0 ? ToRibRoute(table, index, entry.Best) : null;
         var sent = peer.Exports[table.Slot].OutAt(index);
-        return new AdvertisedExplanation(family, prefix, address, verdict, best, desired, ReferenceEquals(sent, Unknown) ? null : sent);
+        return new AdvertisedExplanation(family, prefix, address, verdict, best, desired, ReferenceEquals(sent, Unknown) ? null : sent)
+        {
+            Export = verdict is ExportVerdict.Advertise or ExportVerdict.PolicyRejected or ExportVerdict.NoNextHop ? ExplainExport(peer, table, index) : null,
+        };
     }
 
     /// <summary>Per up peer and family: routes received, eligible, and advertised.</summary>
@@ -165,6 +169,6 @@ public sealed partial class Rib
         ref var r = ref entry.Path(i);
         var from = _slots[r.Peer];
         return new RibRoute(table.Family, new Nlri(table.PrefixAt(index), r.PathId), from?.Info.Address ?? IPAddress.Any, from?.Role ?? PeerRole.Local,
-            r.Attributes, r.Ineligible, i == entry.Best);
+            r.Attributes, r.Ineligible, i == entry.Best) { Received = r.Received };
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Bgp.Actors.Policy;
 using Bgp.Wire;
 
 namespace Bgp.Actors.Rib;
@@ -42,6 +43,8 @@ public sealed partial class Rib
     private readonly List<RibPeer?> _slots = [];
     private readonly Dictionary<IPAddress, RibPeer> _byAddress = [];
     private long _epoch;
+    private RoutingPolicy _policy = RoutingPolicy.Empty;
+    private int[] _applied = new int[16];
     private Candidate[] _candidates = new Candidate[8];
     private int[] _candidateIndex = new int[8];
 
@@ -63,6 +66,9 @@ public sealed partial class Rib
             new FamilySet(Families), CodecContext.Default);
         _slots.Add(new RibPeer(LocalPeer, local, ++_epoch));
     }
+
+    /// <summary>The policy in force (<see cref="SetPolicy"/>).</summary>
+    public RoutingPolicy Policy => _policy;
 
     public RibSettings Settings => _settings;
 
@@ -90,6 +96,7 @@ public sealed partial class Rib
         int index = _slots.IndexOf(null, 1);
         if (index < 0) { index = _slots.Count; _slots.Add(null); }
         var peer = new RibPeer(index, info, ++_epoch);
+        AssignPolicy(peer);
         _slots[index] = peer;
         _byAddress[info.Address] = peer;
         ApplyLimits(peer, info.MaxPrefixes);
@@ -133,7 +140,7 @@ public sealed partial class Rib
                     ref var path = ref entry.Path(i);
                     if (path.Peer != peer.Index) continue;
                     bestRemoved |= i == entry.Best;
-                    _attributes.Release(path.Attributes);
+                    ReleasePath(ref path);
                     entry.RemoveAt(i);
                     removed = true;
                     withdrawn++;
@@ -217,19 +224,60 @@ public sealed partial class Rib
             foreach (var n in unreach.Nlri) Withdraw(peer, unreachTable, n);
 
         if (update.Nlri.Count > 0 && update.Get<NextHopAttribute>() is { } nh)
-        {
-            var attributes = InternReceived(update, new NextHop(nh.Address));
-            var ineligible = Check(peer, attributes);
-            foreach (var n in update.Nlri) Announce(peer, ipv4, n, attributes, ineligible);
-            _attributes.Sweep(attributes);
-        }
+            Import(peer, ipv4, update, new NextHop(nh.Address), update.Nlri);
         if (update.MpReach is { IsTyped: true } reach && reach.Nlri.Count > 0 && _tables.TryGetValue(reach.Family, out var reachTable))
+            Import(peer, reachTable, update, reach.NextHop, reach.Nlri);
+    }
+
+    /// <summary>
+    /// Stores announcements: the attributes as received, the eligibility checks, then the peer's
+    /// import policy per prefix (a rejected route is kept, ineligible, for a later policy change).
+    /// </summary>
+    private void Import(RibPeer peer, RibTable table, UpdateMessage update, NextHop nextHop, EquatableArray<Nlri> nlri)
+    {
+        var received = InternReceived(update, nextHop);
+        var input = ImportInput(peer, received, intern: true);
+        var ineligible = Check(peer, input);
+        var chain = ineligible == Ineligible.None ? peer.ImportChain : null;
+        foreach (var n in nlri)
         {
-            var attributes = InternReceived(update, reach.NextHop);
-            var ineligible = Check(peer, attributes);
-            foreach (var n in reach.Nlri) Announce(peer, reachTable, n, attributes, ineligible);
-            _attributes.Sweep(attributes);
+            var attributes = input;
+            var reason = ineligible;
+            if (chain is not null) (attributes, reason) = ApplyImport(peer, chain, table.Family, n.Prefix, input);
+            Announce(peer, table, n, attributes, ReferenceEquals(attributes, received) ? null : received, reason);
+            if (!ReferenceEquals(attributes, input)) _attributes.Sweep(attributes);
         }
+        _attributes.Sweep(input);
+        _attributes.Sweep(received);
+    }
+
+    /// <summary>
+    /// What import policy sees: the route as received, except that a LOCAL_PREF from an external
+    /// peer is dropped (RFC 4271 §5.1.5: it must be ignored), so that one set by policy is the only kind.
+    /// </summary>
+    private RouteAttributes ImportInput(RibPeer peer, RouteAttributes received, bool intern)
+    {
+        if (!peer.Info.IsExternal || received.LocalPref is null) return received;
+        var list = new List<PathAttribute>(received.Attributes.Count);
+        foreach (var a in received.Attributes) if (a.Type != AttrType.LocalPref) list.Add(a);
+        var stripped = new RouteAttributes(new EquatableArray<PathAttribute>([.. list]), received.NextHop);
+        return intern ? _attributes.Intern(stripped) : stripped;
+    }
+
+    /// <summary>The import chain's verdict for one prefix and the attributes it leaves (interned, memoised on the input set).</summary>
+    private (RouteAttributes Attributes, Ineligible Reason) ApplyImport(RibPeer peer, PolicyChain chain, AfiSafi family, Prefix prefix, RouteAttributes input)
+    {
+        if (_applied.Length < chain.StatementCount) _applied = new int[chain.StatementCount * 2];
+        if (!chain.Evaluate(new PolicyInput(family, prefix, input, peer.Source), _applied, out int count)) return (input, Ineligible.PolicyRejected);
+        if (count == 0) return (input, Ineligible.None);
+        var applied = _applied.AsSpan(0, count);
+        var memo = input.Memo ??= new AttributeMemo();
+        if (memo.TryGet(peer, AttributeMemo.NoTarget, 0, chain, applied, out _, out var result))
+            return (result is { References: 0 } ? _attributes.Intern(result) : result!, Ineligible.None);
+        var changed = chain.Apply(input, family, applied, new PolicyContext(_settings.LocalAs, peer.LocalAddress, Export: false), out _);
+        result = ReferenceEquals(changed, input) ? input : _attributes.Intern(changed);
+        memo.Add(peer, AttributeMemo.NoTarget, 0, chain, applied, ExportVerdict.Advertise, result);
+        return (result, Ineligible.None);
     }
 
     /// <summary>Originates (or replaces) a route of ours. Attributes may include anything but the MP ones; ORIGIN defaults to IGP.</summary>
@@ -243,7 +291,7 @@ public sealed partial class Rib
         if (!list.Exists(a => a.Type == AttrType.AsPath)) list.Add(new AsPathAttribute(AsPath.Empty));
         var normalized = RouteAttributes.Normalize(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list));
         var interned = _attributes.Intern(new RouteAttributes(normalized, nextHop));
-        Announce(_slots[LocalPeer]!, _tables[family], new Nlri(prefix), interned, Ineligible.None);
+        Announce(_slots[LocalPeer]!, _tables[family], new Nlri(prefix), interned, null, Ineligible.None);
         _attributes.Sweep(interned);
     }
 
@@ -268,7 +316,7 @@ public sealed partial class Rib
         return Ineligible.None;
     }
 
-    private void Announce(RibPeer peer, RibTable table, Nlri nlri, RouteAttributes attributes, Ineligible ineligible)
+    private void Announce(RibPeer peer, RibTable table, Nlri nlri, RouteAttributes attributes, RouteAttributes? received, Ineligible ineligible)
     {
         int index = table.GetOrAdd(nlri.Prefix);
         ref var entry = ref table.At(index);
@@ -276,13 +324,8 @@ public sealed partial class Rib
         if (i >= 0)
         {
             ref var existing = ref entry.Path(i);
-            if (ReferenceEquals(existing.Attributes, attributes) && existing.Ineligible == ineligible) return;
-            peer.IneligibleCount[table.Slot] += (ineligible != Ineligible.None ? 1 : 0) - (existing.Ineligible != Ineligible.None ? 1 : 0);
-            _attributes.Release(existing.Attributes);
-            _attributes.AddRef(attributes);
-            existing.Attributes = attributes;
-            existing.Ineligible = ineligible;
-            Reselect(table, index, ref entry, force: i == entry.Best);
+            if (ReferenceEquals(existing.Attributes, attributes) && ReferenceEquals(existing.Received, received) && existing.Ineligible == ineligible) return;
+            Replace(peer, table, index, ref entry, i, attributes, received, ineligible);
             return;
         }
         if (peer.Limits[table.Slot] is uint limit && peer.Received[table.Slot] >= limit)
@@ -292,7 +335,7 @@ public sealed partial class Rib
             if (entry.Count == 0 && IsEmpty(table, index)) table.Remove(index);
             return;
         }
-        if (!entry.Add(new Route { Peer = (ushort)peer.Index, PathId = nlri.PathId, Attributes = attributes, Ineligible = ineligible }))
+        if (!entry.Add(new Route { Peer = (ushort)peer.Index, PathId = nlri.PathId, Attributes = attributes, Received = received, Ineligible = ineligible }))
         {
             PathsDropped++;
             return;
@@ -300,7 +343,28 @@ public sealed partial class Rib
         peer.Received[table.Slot]++;
         if (ineligible != Ineligible.None) peer.IneligibleCount[table.Slot]++;
         _attributes.AddRef(attributes);
+        if (received is not null) _attributes.AddRef(received);
         if (ineligible == Ineligible.None) Reselect(table, index, ref entry, force: false);
+    }
+
+    /// <summary>Gives an existing path new attributes or eligibility, and runs the decision again.</summary>
+    private void Replace(RibPeer peer, RibTable table, int index, ref RibEntry entry, int i, RouteAttributes attributes, RouteAttributes? received, Ineligible ineligible)
+    {
+        ref var existing = ref entry.Path(i);
+        peer.IneligibleCount[table.Slot] += (ineligible != Ineligible.None ? 1 : 0) - (existing.Ineligible != Ineligible.None ? 1 : 0);
+        _attributes.AddRef(attributes);
+        if (received is not null) _attributes.AddRef(received);
+        ReleasePath(ref existing);
+        existing.Attributes = attributes;
+        existing.Received = received;
+        existing.Ineligible = ineligible;
+        Reselect(table, index, ref entry, force: i == entry.Best);
+    }
+
+    private void ReleasePath(ref Route path)
+    {
+        _attributes.Release(path.Attributes);
+        if (path.Received is { } received) _attributes.Release(received);
     }
 
     private void Withdraw(RibPeer peer, RibTable table, Nlri nlri)
@@ -312,7 +376,7 @@ public sealed partial class Rib
         if (i < 0) return;
         bool wasBest = i == entry.Best;
         if (entry.Path(i).Ineligible != Ineligible.None) peer.IneligibleCount[table.Slot]--;
-        _attributes.Release(entry.Path(i).Attributes);
+        ReleasePath(ref entry.Path(i));
         entry.RemoveAt(i);
         peer.Received[table.Slot]--;
         if (wasBest) Reselect(table, index, ref entry, force: true);
@@ -395,7 +459,7 @@ public sealed partial class Rib
                 if (index < 0) break;
                 budget--;
                 if (!table.InUse(index)) continue;
-                var desired = Desired(peer, family, ref table.At(index), out _);
+                var desired = Desired(peer, table, index, out _);
                 var sent = export.OutAt(index);
                 if (ReferenceEquals(desired, sent)) continue;
                 SetOut(peer, table.Slot, index, desired);
@@ -474,8 +538,9 @@ public sealed partial class Rib
     }
 
     /// <summary>What the peer should hold for this prefix now: the export of the best route, or null.</summary>
-    private RouteAttributes? Desired(RibPeer to, AfiSafi family, ref RibEntry entry, out ExportVerdict verdict)
+    private RouteAttributes? Desired(RibPeer to, RibTable table, int index, out ExportVerdict verdict)
     {
+        ref var entry = ref table.At(index);
         if (entry.Best < 0)
         {
             verdict = ExportVerdict.NoRoute;
@@ -483,7 +548,8 @@ public sealed partial class Rib
         }
         ref var best = ref entry.Path(entry.Best);
         var from = _slots[best.Peer]!;
-        verdict = ExportPolicy.Evaluate(from, best.Attributes, to, family, _export, _attributes, out var exported);
+        if (to.ExportChain is { } chain && _applied.Length < chain.StatementCount) _applied = new int[chain.StatementCount * 2];
+        verdict = ExportPolicy.Evaluate(from, best.Attributes, to, table.Family, table.PrefixAt(index), _export, _attributes, _applied, out var exported);
         return verdict == ExportVerdict.Advertise ? exported : null;
     }
 }

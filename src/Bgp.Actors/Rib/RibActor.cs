@@ -53,6 +53,13 @@ public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
             case RibCommand.RefreshOut refresh:
                 _rib.RefreshOut(refresh.Peer, refresh.Family);
                 break;
+            case RibCommand.SetPolicy set:
+                var result = _rib.SetPolicy(set.Policy);
+                if (result.PeersReimported + result.PeersReexported > 0)
+                    Context.Log.LogInformation("policy changed: routes of {Reimported} peers evaluated again on import ({Changed} changed), {Reexported} peers' exports evaluated again",
+                        result.PeersReimported, result.RoutesChanged, result.PeersReexported);
+                set.Reply?.Complete(result);
+                break;
             case RibCommand.SetPrefixLimits limits:
                 _rib.SetLimits(limits.Peer, limits.Limits);
                 break;

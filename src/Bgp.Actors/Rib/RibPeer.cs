@@ -60,6 +60,9 @@ internal sealed class RibPeer
         Index = index;
         Info = info;
         Epoch = epoch;
+        MemoEpoch = epoch;
+        Source = new Policy.PolicySource(IpAddr.FromIPAddress(info.Address), info.RemoteAs, null,
+            info.Role == PeerRole.Local ? Config.RouteType.Local : info.IsInternal ? Config.RouteType.Internal : Config.RouteType.External);
         Address = IpAddr.FromIPAddress(info.Address);
         LocalAddress = info.LocalAddress is { } l ? IpAddr.FromIPAddress(l) : null;
     }
@@ -69,6 +72,19 @@ internal sealed class RibPeer
 
     /// <summary>Distinguishes this session from an earlier one in the same slot (memo keys, acknowledgements).</summary>
     public long Epoch { get; }
+
+    /// <summary>
+    /// Keys this peer's entries in the attribute memos: starts as <see cref="Epoch"/> and moves on
+    /// whenever something policy results depend on changes (its chains, its peer group).
+    /// </summary>
+    public long MemoEpoch;
+
+    /// <summary>The peer as policy conditions see it (its peer group comes from the policy in force).</summary>
+    public Policy.PolicySource Source;
+
+    /// <summary>Import policy for routes from this peer, export policy for routes to it (null: none).</summary>
+    public Policy.PolicyChain? ImportChain;
+    public Policy.PolicyChain? ExportChain;
 
     public IpAddr Address { get; }
     public IpAddr? LocalAddress { get; }

@@ -28,6 +28,9 @@ public abstract record RibCommand
     /// <summary>The peer sent ROUTE-REFRESH for a family: everything advertised to it goes again.</summary>
     public sealed record RefreshOut(IPAddress Peer, AfiSafi Family) : RibCommand;
 
+    /// <summary>A new policy is in force (start-up, reload, API): routes are re-evaluated where chains changed.</summary>
+    public sealed record SetPolicy(Policy.RoutingPolicy Policy, Reply<Rib.PolicyChangeResult>? Reply = null) : RibCommand;
+
     /// <summary>The neighbor's <c>max_prefixes</c> changed (a reload) while its session is up.</summary>
     public sealed record SetPrefixLimits(IPAddress Peer, EquatableArray<Config.PrefixLimit> Limits) : RibCommand;
 
@@ -83,15 +86,27 @@ public sealed record PeerRibCounts(bool Up, IReadOnlyDictionary<AfiSafi, long> P
     public long Advertised => AdvertisedByFamily?.Values.Sum() ?? 0;
 }
 
-/// <summary>A route in the RIB: where it came from, its attributes, whether it is eligible and best.</summary>
+/// <summary>A route in the RIB: where it came from, its attributes (after import policy), whether it is eligible and best.</summary>
 public sealed record RibRoute(AfiSafi Family, Nlri Nlri, IPAddress Peer, PeerRole PeerRole, RouteAttributes Attributes,
-    Ineligible Ineligible, bool IsBest);
+    Ineligible Ineligible, bool IsBest)
+{
+    /// <summary>The attributes as received, when import processing changed them (null: the same as <see cref="Attributes"/>).</summary>
+    public RouteAttributes? Received { get; init; }
+
+    public RouteAttributes AsReceived => Received ?? Attributes;
+}
 
 /// <summary>A route as advertised to a peer (after the export rules).</summary>
 public sealed record AdvertisedRoute(AfiSafi Family, Prefix Prefix, RouteAttributes Attributes);
 
-/// <summary>A path for a prefix and, unless it is the best or ineligible, the step it lost on against the best.</summary>
-public sealed record ExplainedPath(RibRoute Route, BestPathStep? LostOn);
+/// <summary>
+/// A path for a prefix and, unless it is the best or ineligible, the step it lost on against the
+/// best; with how the source's import policy treated it, when the source has one.
+/// </summary>
+public sealed record ExplainedPath(RibRoute Route, BestPathStep? LostOn)
+{
+    public Policy.PolicyTrace? Import { get; init; }
+}
 
 /// <summary>Why the best route for a prefix won: the step that set it apart, and every path with where it lost.</summary>
 public sealed record BestPathExplanation(AfiSafi Family, Prefix Prefix, BestPathStep? Step, IReadOnlyList<ExplainedPath> Paths);
@@ -101,7 +116,11 @@ public sealed record BestPathExplanation(AfiSafi Family, Prefix Prefix, BestPath
 /// to, the attributes it would be sent with, and what the peer was last sent.
 /// </summary>
 public sealed record AdvertisedExplanation(AfiSafi Family, Prefix Prefix, IPAddress Peer, ExportVerdict Verdict,
-    RibRoute? Best, RouteAttributes? Exported, RouteAttributes? LastSent);
+    RibRoute? Best, RouteAttributes? Exported, RouteAttributes? LastSent)
+{
+    /// <summary>How the peer's export policy treated the best route (null when the peer has none or the rules stopped the route first).</summary>
+    public Policy.PolicyTrace? Export { get; init; }
+}
 
 /// <summary>
 /// What the RIB hands a session to send: per family, withdrawals, announcements grouped by

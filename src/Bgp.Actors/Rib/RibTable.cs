@@ -17,12 +17,19 @@ public enum Ineligible : byte
     ClusterLoop,
     /// <summary>The neighbor is configured with <c>import = "none"</c>.</summary>
     ImportNone,
+    /// <summary>The import policy rejected it.</summary>
+    PolicyRejected,
 }
 
-/// <summary>One path for a prefix: who it came from, its Add-Path identifier, its attributes (16 bytes).</summary>
+/// <summary>
+/// One path for a prefix: who it came from, its Add-Path identifier, its attributes as used (after
+/// import policy) and, when those differ, as received (24 bytes).
+/// </summary>
 internal struct Route
 {
     public RouteAttributes Attributes;
+    /// <summary>The attributes as received, when import processing changed them (null: the same as <see cref="Attributes"/>).</summary>
+    public RouteAttributes? Received;
     public uint PathId;
     public ushort Peer;
     public Ineligible Ineligible;
@@ -31,7 +38,7 @@ internal struct Route
 /// <summary>
 /// Everything the RIB holds for one prefix apart from the Adj-RIB-Out (which lives with each peer,
 /// <see cref="PeerExport"/>): the paths received for it (Adj-RIB-In of every peer at once) and which
-/// one is best (Loc-RIB). A 32-byte value stored inline in its table's chunks: the first path is held
+/// one is best (Loc-RIB). A 40-byte value stored inline in its table's chunks: the first path is held
 /// in place, so the common single-path prefix costs no object at all.
 /// </summary>
 internal struct RibEntry

@@ -35,7 +35,10 @@ public sealed class RouteAttributes : IEquatable<RouteAttributes>
                 case LocalPrefAttribute l: LocalPref = l.Value; break;
                 case OriginatorIdAttribute o: OriginatorId = o.RouterId; break;
                 case ClusterListAttribute c: ClusterList = c.ClusterIds; break;
+                case ExtendedCommunitiesAttribute e: ExtendedCommunities = e.Communities; break;
+                case LargeCommunitiesAttribute l: LargeCommunities = l.Communities; break;
                 case CommunitiesAttribute c:
+                    Communities = c.Communities;
                     foreach (var community in c.Communities)
                     {
                         if (community == Community.NoExport) NoExport = true;
@@ -61,6 +64,9 @@ public sealed class RouteAttributes : IEquatable<RouteAttributes>
     public uint? LocalPref { get; }
     public IpAddr? OriginatorId { get; }
     public EquatableArray<uint> ClusterList { get; }
+    public EquatableArray<Community> Communities { get; }
+    public EquatableArray<ExtendedCommunity> ExtendedCommunities { get; }
+    public EquatableArray<LargeCommunity> LargeCommunities { get; }
     public bool NoExport { get; }
     public bool NoAdvertise { get; }
     public bool NoExportSubconfed { get; }
@@ -75,8 +81,24 @@ public sealed class RouteAttributes : IEquatable<RouteAttributes>
     /// <summary>References from routes (maintained by <see cref="AttributeTable"/>).</summary>
     internal int References;
 
-    /// <summary>Export results memoised per target peer (see <see cref="ExportPolicy"/>); owned by the RIB.</summary>
-    internal ExportMemo? Memo;
+    /// <summary>Import and export results memoised on this set (see <see cref="AttributeMemo"/>); owned by the RIB.</summary>
+    internal AttributeMemo? Memo;
+
+    private string? _asPathText;
+    private (Policy.AsPathRegex Regex, bool Match)[]? _asPathMatches;
+
+    /// <summary>Whether the AS path matches the expression; the answer is kept, since many routes share these attributes.</summary>
+    public bool MatchesAsPath(Policy.AsPathRegex regex)
+    {
+        var cache = _asPathMatches;
+        if (cache is not null)
+            foreach (var (r, match) in cache)
+                if (ReferenceEquals(r, regex)) return match;
+        bool result = regex.IsMatch(_asPathText ??= Policy.AsPathRegex.Text(AsPath));
+        if (cache is null) _asPathMatches = [(regex, result)];
+        else if (cache.Length < 32) _asPathMatches = [.. cache, (regex, result)];
+        return result;
+    }
 
     public T? Get<T>() where T : PathAttribute
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Bgp.Actors.Config;
 using Bgp.Actors.Events;
+using Bgp.Actors.Policy;
 using Bgp.Actors.Rib;
 using Bgp.Actors.Runtime;
 using Bgp.Wire;
@@ -30,19 +31,31 @@ public sealed class PeerManagerActor(
     private readonly Func<NeighborConfig, GlobalConfig, PeerSessionSettings> _settingsFactory =
         settingsFactory ?? ((n, g) => new PeerSessionSettings(n, g));
     private BgpConfig _config = config;
+    private RoutingPolicy _policy = RoutingPolicy.Empty;
 
     /// <summary>Counters live here, not in the session, so a restarted session keeps its history.</summary>
     private sealed record Peer(NeighborConfig Neighbor, ActorRef<SessionCommand> Session, PeerCounters Counters);
 
     /// <summary>Children of a crashed manager instance are gone with it; the new instance spawns them anew.</summary>
-    protected override ValueTask OnStartAsync()
+    protected override async ValueTask OnStartAsync()
     {
         _peers.Clear();
+        await PublishPolicyAsync();
         foreach (var neighbor in _config.Neighbors) Spawn(neighbor);
         listener?.Start(socket => Context.Self.TellAsync(new ManagerCommand.Accepted(socket)));
         Context.Log.LogInformation("peer manager: {Count} neighbors configured, AS{Asn}, router id {RouterId}",
             _peers.Count, _config.Global.Asn, _config.Global.RouterId);
-        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Compiles the configuration's policy and hands it to the RIB, which re-evaluates the routes
+    /// whose chains changed. Chains that did not change keep their compiled instance (and the
+    /// RIB's memoised results).
+    /// </summary>
+    private async ValueTask PublishPolicyAsync(BgpConfig? source = null)
+    {
+        _policy = RoutingPolicy.Compile(source ?? _config, _policy);
+        await rib.TellAsync(new RibCommand.SetPolicy(_policy));
     }
 
     protected override async ValueTask OnReceiveAsync(ManagerCommand message)
@@ -56,7 +69,9 @@ public sealed class PeerManagerActor(
                 await AcceptAsync(accepted.Socket);
                 break;
             case ManagerCommand.AddPeer add:
-                add.Reply.Complete(Add(add.Neighbor));
+                var added = Add(add.Neighbor);
+                if (added.Ok) await PublishPolicyAsync();
+                add.Reply.Complete(added);
                 break;
             case ManagerCommand.RemovePeer remove:
                 remove.Reply.Complete(await RemoveAsync(remove.Address, CeaseSubcode.PeerDeconfigured));
@@ -167,6 +182,13 @@ public sealed class PeerManagerActor(
     private async Task<ConfigDiff> ApplyAsync(BgpConfig next)
     {
         var diff = ConfigDiff.Compute(_config, next);
+        // policy first, so sessions that come up after this already get the new chains
+        _config = _config with
+        {
+            Policy = next.Policy,
+            Global = _config.Global with { ImportPolicy = next.Global.ImportPolicy, ExportPolicy = next.Global.ExportPolicy },
+        };
+        await PublishPolicyAsync(_config with { Neighbors = next.Neighbors });
         var nextByAddress = next.Neighbors.ToDictionary(n => n.Address);
         foreach (var address in _peers.Keys.ToList())
             if (!nextByAddress.ContainsKey(address)) await RemoveAsync(address, CeaseSubcode.PeerDeconfigured);
@@ -193,7 +215,7 @@ public sealed class PeerManagerActor(
                 _peers[neighbor.Address] = existing with { Neighbor = neighbor };
             }
         }
-        // neighbors and peer groups are now what the file says; [global] stays until a restart
+        // neighbors, peer groups and policy are now what the file says; the rest of [global] stays until a restart
         _config = _config with { Neighbors = next.Neighbors, PeerGroups = next.PeerGroups };
         if (diff.RequiresRestart)
             Context.Log.LogWarning("reload: {Count} changes need a restart and were not applied: {Changes}",

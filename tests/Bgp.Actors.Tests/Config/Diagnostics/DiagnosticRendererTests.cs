@@ -66,7 +66,7 @@ public sealed class DiagnosticRendererTests
             4 | listen-port = 179
               | ^^^^^^^^^^^ did you mean `listen_port`?
               |
-              = help: valid keys here: asn, router_id, listen_addresses, listen_port, runtime_state_dir, cluster_id, always_compare_med, deterministic_med, telemetry
+              = help: valid keys here: asn, router_id, listen_addresses, listen_port, runtime_state_dir, cluster_id, always_compare_med, deterministic_med, import_policy, export_policy, telemetry
 
             error: could not load `bgp.toml` due to 1 error
 

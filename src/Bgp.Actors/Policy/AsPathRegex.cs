@@ -1,0 +1,105 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Bgp.Wire;
+
+namespace Bgp.Actors.Policy;
+
+/// <summary>
+/// A regular expression over an AS path written out as routers print it: AS numbers of a sequence
+/// separated by spaces, an AS_SET as <c>{1,2}</c>, a confederation sequence as <c>(1 2)</c> and a
+/// confederation set as <c>[1,2]</c>. As on Cisco and FRR, <c>_</c> matches a boundary: the start or
+/// end of the path, a space, or one of <c>{}()[],</c>. So <c>_65001_</c> matches 65001 anywhere but not
+/// 165001, <c>^65001_</c> a path learned from 65001, <c>_65001$</c> one it originated, <c>^$</c> the empty
+/// path. The expression runs on .NET's non-backtracking engine: matching takes time linear in the
+/// path whatever the expression, so a hostile path cannot stall the RIB.
+/// </summary>
+public sealed class AsPathRegex
+{
+    private const string Boundary = "(?:^|$|[ {}()\\[\\],])";
+    private readonly Regex _regex;
+
+    private AsPathRegex(string pattern, Regex regex)
+    {
+        Pattern = pattern;
+        _regex = regex;
+    }
+
+    /// <summary>The expression as written.</summary>
+    public string Pattern { get; }
+
+    public static bool TryCreate(string pattern, out AsPathRegex? regex, out string? error)
+    {
+        regex = null;
+        error = null;
+        if (pattern.Length is 0 or > 1024)
+        {
+            error = "an AS path expression is 1 to 1024 characters";
+            return false;
+        }
+        try
+        {
+            regex = new AsPathRegex(pattern, new Regex(Translate(pattern),
+                RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture));
+            return true;
+        }
+        catch (ArgumentException e)
+        {
+            error = e is RegexParseException parse ? $"{parse.Error} at offset {parse.Offset}" : e.Message;
+            if (error.Contains("NonBacktracking", StringComparison.Ordinal))
+                error = "back-references, look-arounds and atomic groups are not supported";
+            return false;
+        }
+    }
+
+    /// <summary>Replaces each <c>_</c> outside a character class with the boundary group.</summary>
+    private static string Translate(string pattern)
+    {
+        var sb = new StringBuilder(pattern.Length + 16);
+        bool inClass = false, escaped = false;
+        foreach (char c in pattern)
+        {
+            if (escaped) { sb.Append(c); escaped = false; continue; }
+            switch (c)
+            {
+                case '\\': escaped = true; sb.Append(c); break;
+                case '[' when !inClass: inClass = true; sb.Append(c); break;
+                case ']' when inClass: inClass = false; sb.Append(c); break;
+                case '_' when !inClass: sb.Append(Boundary); break;
+                default: sb.Append(c); break;
+            }
+        }
+        return sb.ToString();
+    }
+
+    public bool IsMatch(string pathText) => _regex.IsMatch(pathText);
+
+    public bool IsMatch(AsPath path) => _regex.IsMatch(Text(path));
+
+    /// <summary>The path as the expressions see it.</summary>
+    public static string Text(AsPath path)
+    {
+        if (path.Segments.IsEmpty) return "";
+        var sb = new StringBuilder(path.Segments.Count * 12);
+        foreach (var segment in path.Segments)
+        {
+            if (sb.Length > 0) sb.Append(' ');
+            var (open, separator, close) = segment.SegmentType switch
+            {
+                AsPathSegmentType.AsSet => ("{", ',', "}"),
+                AsPathSegmentType.ConfedSequence => ("(", ' ', ")"),
+                AsPathSegmentType.ConfedSet => ("[", ',', "]"),
+                _ => ("", ' ', ""),
+            };
+            sb.Append(open);
+            for (int i = 0; i < segment.Asns.Count; i++)
+            {
+                if (i > 0) sb.Append(separator);
+                sb.Append(segment.Asns[i]);
+            }
+            sb.Append(close);
+        }
+        return sb.ToString();
+    }
+
+    public override string ToString() => Pattern;
+}
