@@ -14,6 +14,8 @@ public static class BgpApi
     [
         new GlobalApi(api).Build(),
         new NeighborApi(api).Build(),
+        new PolicyApi(api).Build(),
+        new PeerGroupApi(api).Build(),
         new RibApi(api).Build(),
         new InjectionApi(api).Build(),
         new EventApi(api).Build(),

@@ -127,7 +127,12 @@ internal sealed class RibApi(ApiContext api)
         var cache = new ProtoMapping.AttributeCache();
         var response = new ExplainBestPathResponse { DecidedBy = explained.Step?.ToString() ?? "" };
         foreach (var path in explained.Paths)
-            response.Paths.Add(new ExplainedPath { Route = ProtoMapping.ToProto(path.Route, cache), LostOn = path.LostOn?.ToString() ?? "" });
+            response.Paths.Add(new ExplainedPath
+            {
+                Route = ProtoMapping.ToProto(path.Route, cache),
+                LostOn = path.LostOn?.ToString() ?? "",
+                Import = path.Import is { } trace ? Trace(trace, family, prefix, cache) : null,
+            });
         return response;
     }
 
@@ -143,7 +148,17 @@ internal sealed class RibApi(ApiContext api)
         if (explained.Best is { } best) response.Best = ProtoMapping.ToProto(best, cache);
         if (explained.Exported is { } exported) response.Exported = ProtoMapping.NewRoute(family, prefix, exported, cache);
         if (explained.LastSent is { } sent) response.Sent = ProtoMapping.NewRoute(family, prefix, sent, cache);
+        if (explained.Export is { } trace) response.Export = Trace(trace, family, prefix, cache);
         return response;
+    }
+
+    private static PolicyTrace Trace(Actors.Policy.PolicyTrace trace, Wire.AfiSafi family, Wire.Prefix prefix, ProtoMapping.AttributeCache cache)
+    {
+        var result = new PolicyTrace { Accepted = trace.Accepted };
+        if (trace.Result is { } attributes) result.Result = ProtoMapping.NewRoute(family, prefix, attributes, cache);
+        foreach (var step in trace.Steps)
+            result.Steps.Add(new PolicyStep { Policy = step.Policy, Statement = step.Statement ?? "", Outcome = step.Outcome, Changed = step.Changed });
+        return result;
     }
 
     private async Task<GetRibSummaryResponse> SummaryAsync(GetRibSummaryRequest request, ServerCallContext call)
