@@ -119,7 +119,18 @@ internal static class RibCommands
                 view.Origin, view.LocalPref, view.Med, Markup.Escape(view.Communities), result);
         }
         call.Terminal.Write(table);
+        foreach (var path in reply.Paths.Where(p => p.Import is not null))
+            Trace(call, $"import policy of {From(path.Route)}", path.Import);
         return 0;
+    }
+
+    /// <summary>One line per policy of a chain: the statement that decided (or "default"), the outcome, whether it changed the route.</summary>
+    private static void Trace(Call call, string title, PolicyTrace trace)
+    {
+        call.Terminal.Line($"  {Markup.Escape(title)}: " + (trace.Accepted ? "[green]accepted[/]" : "[red]rejected[/]"));
+        foreach (var step in trace.Steps)
+            call.Terminal.Out.WriteLine($"    {step.Policy} / {(step.Statement.Length == 0 ? "(no statement matched)" : step.Statement)}: {step.Outcome}{(step.Changed ? ", changed the route" : "")}");
+        if (trace.Result is { } result && trace.Steps.Any(s => s.Changed)) Describe(call, "    result", result);
     }
 
     private static async Task<int> ExplainAdvertised(Call call, ListRoutesRequest request, CancellationToken ct)
@@ -135,6 +146,7 @@ internal static class RibCommands
         call.Terminal.Line($"[bold]{Markup.Escape(request.Prefix)}[/] to {Markup.Escape(request.Neighbor)}: "
             + (advertised ? "[green]advertised[/]" : $"[yellow]not advertised[/] ({Markup.Escape(reply.Verdict)})"));
         Describe(call, "best", reply.Best);
+        if (reply.Export is { } export) Trace(call, $"export policy of {request.Neighbor}", export);
         Describe(call, "exported", reply.Exported);
         Describe(call, "last sent", reply.Sent);
         return 0;
