@@ -42,7 +42,7 @@ public sealed class AsPathRegex
                 RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture));
             return true;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)   // the non-backtracking engine refuses some constructs with NotSupportedException
         {
             error = e is RegexParseException parse ? $"{parse.Error} at offset {parse.Offset}" : e.Message;
             if (error.Contains("NonBacktracking", StringComparison.Ordinal))

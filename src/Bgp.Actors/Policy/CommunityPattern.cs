@@ -73,7 +73,7 @@ public sealed class CommunityPattern : IEquatable<CommunityPattern>
                 return false;
             }
             byte subtype = lower == "rt" ? (byte)0x02 : (byte)0x03;
-            if (parts[1].Contains('.'))
+            if (parts[1].Contains('.') && !parts[1].Contains("..", StringComparison.Ordinal))   // "4200000000.." is a range, not an address
             {
                 if (!IpAddr.TryParse(parts[1], out var ip) || !ip.IsV4)
                 {

@@ -133,12 +133,14 @@ public readonly record struct PrefixRange(Prefix Prefix, byte Min, byte Max)
     public static bool ParsePrefix(string text, out Prefix prefix, out string? error)
     {
         error = null;
-        if (!Prefix.TryParse(text, out prefix))
+        // the address as everywhere in the configuration: IPv4 as four decimal octets ("10/8" or "167772160/8" are refused)
+        if (!Prefix.TryParse(text, out prefix) || !Config.ConfigBinder.TryParseAddress(text[..text.IndexOf('/')], out var ip))
         {
             error = $"`{text}` is not a prefix (address/length)";
             return false;
         }
-        if (IpAddr.TryParse(text[..text.IndexOf('/')], out var address) && !address.Equals(prefix.Address))
+        var address = IpAddr.FromIPAddress(ip);
+        if (!address.Equals(prefix.Address))
         {
             error = $"`{text}` has host bits set; the prefix is {prefix}";
             return false;
