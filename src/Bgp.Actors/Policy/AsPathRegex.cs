@@ -75,31 +75,8 @@ public sealed class AsPathRegex
 
     public bool IsMatch(AsPath path) => _regex.IsMatch(Text(path));
 
-    /// <summary>The path as the expressions see it.</summary>
-    public static string Text(AsPath path)
-    {
-        if (path.Segments.IsEmpty) return "";
-        var sb = new StringBuilder(path.Segments.Count * 12);
-        foreach (var segment in path.Segments)
-        {
-            if (sb.Length > 0) sb.Append(' ');
-            var (open, separator, close) = segment.SegmentType switch
-            {
-                AsPathSegmentType.AsSet => ("{", ',', "}"),
-                AsPathSegmentType.ConfedSequence => ("(", ' ', ")"),
-                AsPathSegmentType.ConfedSet => ("[", ',', "]"),
-                _ => ("", ' ', ""),
-            };
-            sb.Append(open);
-            for (int i = 0; i < segment.Asns.Count; i++)
-            {
-                if (i > 0) sb.Append(separator);
-                sb.Append(segment.Asns[i]);
-            }
-            sb.Append(close);
-        }
-        return sb.ToString();
-    }
+    /// <summary>The path as the expressions see it: <see cref="AsPath.ToString"/>, the form routers print.</summary>
+    public static string Text(AsPath path) => path.ToString();
 
     public override string ToString() => Pattern;
 }

@@ -128,22 +128,22 @@ public static class ExportPolicy
         if (!to.Info.Families.Contains(family)) return ExportVerdict.FamilyNotNegotiated;
         var chain = to.ExportChain;
         int count = 0;
-        ExportVerdict verdict;
+        ExportVerdict? decided = null;
         if (chain is not null)
         {
-            verdict = Decide(from.Role, attributes, to.Role, to.Info.RemoteAs);
-            if (verdict != ExportVerdict.Advertise) return verdict;
+            decided = Decide(from.Role, attributes, to.Role, to.Info.RemoteAs);
+            if (decided != ExportVerdict.Advertise) return decided.Value;
             if (!chain.Evaluate(new PolicyInput(family, prefix, attributes, from.Source), scratch, out count)) return ExportVerdict.PolicyRejected;
         }
         var applied = scratch[..count];
         var memo = attributes.Memo ??= new AttributeMemo();
-        if (memo.TryGet(from, to.Index, to.MemoEpoch, chain, applied, out verdict, out exported))
+        if (memo.TryGet(from, to.Index, to.MemoEpoch, chain, applied, out var verdict, out exported))
         {
             // a result whose last reference went has left the table: put it back rather than keep two equal sets
             if (exported is { References: 0 }) exported = table.Intern(exported);
             return verdict;
         }
-        verdict = Decide(from.Role, attributes, to.Role, to.Info.RemoteAs);
+        verdict = decided ?? Decide(from.Role, attributes, to.Role, to.Info.RemoteAs);
         if (verdict == ExportVerdict.Advertise)
         {
             var source = attributes;

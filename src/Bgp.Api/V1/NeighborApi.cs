@@ -107,13 +107,11 @@ internal sealed class NeighborApi(ApiContext api)
         if (n.HoldTime != 0) e.Add(new("hold_time", new TomlInteger(n.HoldTime)));
         if (n.ConnectRetry != 0) e.Add(new("connect_retry", new TomlInteger(n.ConnectRetry)));
         if (n.Families.Count > 0)
-            e.Add(new("families", new TomlArray(n.Families.Select(f => (TomlValue)new TomlString(
-                (ProtoMapping.ToAfiSafi(f) ?? throw new RpcException(StatusCode.InvalidArgument, $"unknown family {f}")).ToString())))));
+            e.Add(new("families", TomlValues.Families(n.Families)));
         if (n.Md5Password.Length > 0) e.Add(new("md5_password", new TomlString(n.Md5Password)));
         if (n.TtlSecurityHops != 0) e.Add(new("ttl_security", new TomlInteger(n.TtlSecurityHops)));
         if (n.MaxPrefixes.Count > 0)
-            e.Add(new("max_prefixes", new TomlTable(n.MaxPrefixes.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-                .Select(kv => KeyValuePair.Create<string, TomlValue>(kv.Key, new TomlInteger(kv.Value))))));
+            e.Add(new("max_prefixes", TomlValues.PrefixLimits(n.MaxPrefixes)));
         if (n.RouteServerClient) e.Add(new("route_server_client", new TomlBoolean(true)));
         if (n.RouteReflectorClient) e.Add(new("route_reflector_client", new TomlBoolean(true)));
         if (n.ImportNone) e.Add(new("import", new TomlString("none")));

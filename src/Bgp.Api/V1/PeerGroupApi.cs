@@ -67,17 +67,15 @@ internal sealed class PeerGroupApi(ApiContext api)
         if (g.HoldTime != 0) e.Add(new("hold_time", new TomlInteger(g.HoldTime)));
         if (g.ConnectRetry != 0) e.Add(new("connect_retry", new TomlInteger(g.ConnectRetry)));
         if (g.Families.Count > 0)
-            e.Add(new("families", PolicyApi.Strings(g.Families.Select(f =>
-                (ProtoMapping.ToAfiSafi(f) ?? throw new RpcException(StatusCode.InvalidArgument, $"unknown family {f}")).ToString()))));
+            e.Add(new("families", TomlValues.Families(g.Families)));
         if (g.Md5Password.Length > 0) e.Add(new("md5_password", new TomlString(g.Md5Password)));
         if (g.TtlSecurityHops != 0) e.Add(new("ttl_security", new TomlInteger(g.TtlSecurityHops)));
         if (g.MaxPrefixes.Count > 0)
-            e.Add(new("max_prefixes", new TomlTable(g.MaxPrefixes.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-                .Select(kv => KeyValuePair.Create<string, TomlValue>(kv.Key, new TomlInteger(kv.Value))))));
+            e.Add(new("max_prefixes", TomlValues.PrefixLimits(g.MaxPrefixes)));
         if (g.HasRouteServerClient) e.Add(new("route_server_client", new TomlBoolean(g.RouteServerClient)));
         if (g.HasRouteReflectorClient) e.Add(new("route_reflector_client", new TomlBoolean(g.RouteReflectorClient)));
-        if (g.ImportPolicy.Count > 0) e.Add(new("import_policy", PolicyApi.Strings(g.ImportPolicy)));
-        if (g.ExportPolicy.Count > 0) e.Add(new("export_policy", PolicyApi.Strings(g.ExportPolicy)));
+        if (g.ImportPolicy.Count > 0) e.Add(new("import_policy", TomlValues.Strings(g.ImportPolicy)));
+        if (g.ExportPolicy.Count > 0) e.Add(new("export_policy", TomlValues.Strings(g.ExportPolicy)));
         return e;
     }
 

@@ -140,11 +140,11 @@ internal sealed class PolicyApi(ApiContext api)
         var path = TomlPath.Root.Key(section).Key(set.Name);
         await api.ChangeConfigAsync(store => store.MutateAsync(editor =>
         {
-            if (set.Type != DefinedSetType.Neighbor) return editor.Set(path, Strings(set.Members));
+            if (set.Type != DefinedSetType.Neighbor) return editor.Set(path, TomlValues.Strings(set.Members));
             if (Exists(editor.Document, section, set.Name) && editor.Remove(path) is { Success: false } removed) return removed;
-            var result = editor.Set(path.Key("addresses"), Strings(set.Addresses));
-            if (result.Success) result = editor.Set(path.Key("remote_asns"), new TomlArray(set.RemoteAsns.Select(PolicyText.NumberOrString)));
-            if (result.Success) result = editor.Set(path.Key("peer_groups"), Strings(set.PeerGroups));
+            var result = editor.Set(path.Key("addresses"), TomlValues.Strings(set.Addresses));
+            if (result.Success) result = editor.Set(path.Key("remote_asns"), new TomlArray(set.RemoteAsns.Select(TomlValues.NumberOrString)));
+            if (result.Success) result = editor.Set(path.Key("peer_groups"), TomlValues.Strings(set.PeerGroups));
             return result;
         }, call.CancellationToken), call);
         return ListSets(set.Type).Sets.Single(s => s.Name == set.Name);
@@ -191,27 +191,30 @@ internal sealed class PolicyApi(ApiContext api)
         IPAddress? neighbor = target.Neighbor.Length > 0 ? api.RequireNeighbor(target.Neighbor, "target.neighbor") : null;
         if (target.PeerGroup.Length > 0 && !api.Config.PeerGroups.Any(g => g.Name == target.PeerGroup))
             throw new RpcException(StatusCode.NotFound, $"no peer group `{target.PeerGroup}`");
-        var value = Strings(request.Policies);
+        var value = TomlValues.Strings(request.Policies);
         TomlPath PathIn(TomlDocument document) =>
             target.Global ? TomlPath.Root.Key("global").Key(key)
             : neighbor is not null ? TomlPath.Root.Key("neighbors").Index(ConfigStore.NeighborIndex(document, neighbor)!.Value).Key(key)
             : TomlPath.Root.Key("peer_groups").Key(target.PeerGroup).Key(key);
         bool clearing = request.Policies.Count == 0 && !target.Global;
-        var current = TomlDocument.Parse(api.Store.Text, api.Store.Path).Document;
-        if (!clearing || current is null || current.TryGetValue(PathIn(current), out _))
+        var current = api.Store.Document;
+        if (!clearing || current.TryGetValue(PathIn(current), out _))
             await api.ChangeConfigAsync(store => store.MutateAsync(editor =>
                 clearing ? editor.Remove(PathIn(editor.Document)) : editor.Set(PathIn(editor.Document), value), call.CancellationToken), call);
         var config = api.Config;
-        var chain = target.Global ? ChainOf(target, config.Global.ImportPolicy, config.Global.ExportPolicy)
-            : neighbor is not null ? ChainOf(target, config.FindNeighbor(neighbor)!.ImportPolicy, config.FindNeighbor(neighbor)!.ExportPolicy)
-            : config.PeerGroups.First(g => g.Name == target.PeerGroup) is var g ? ChainOf(target, g.ImportPolicy ?? default, g.ExportPolicy ?? default) : null!;
+        Chain chain;
+        if (target.Global) chain = ChainOf(target, config.Global.ImportPolicy, config.Global.ExportPolicy);
+        else if (neighbor is not null) chain = ChainOf(target, config.FindNeighbor(neighbor)!.ImportPolicy, config.FindNeighbor(neighbor)!.ExportPolicy);
+        else
+        {
+            var group = config.PeerGroups.First(g => g.Name == target.PeerGroup);
+            chain = ChainOf(target, group.ImportPolicy ?? default, group.ExportPolicy ?? default);
+        }
         return new SetChainResponse { Chain = chain };
     }
 
     internal static bool Exists(TomlDocument document, string section, string name) =>
         document.Root.TryGetValue(section, out var table) && table is TomlTable t && t.ContainsKey(name);
-
-    internal static TomlArray Strings(IEnumerable<string> values) => new(values.Select(v => (TomlValue)new TomlString(v)));
 
     internal static void RequireName(string name, string field)
     {

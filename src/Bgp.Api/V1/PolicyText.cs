@@ -119,7 +119,7 @@ internal static class PolicyText
         Text(e, "as_path_set", m.AsPathSet);
         Text(e, "as_path", m.AsPath);
         Range(e, "as_path_length", m.AsPathLength);
-        if (m.OriginAsn.Count > 0) e.Add(new("origin_asn", new TomlArray(m.OriginAsn.Select(NumberOrString))));
+        if (m.OriginAsn.Count > 0) e.Add(new("origin_asn", new TomlArray(m.OriginAsn.Select(TomlValues.NumberOrString))));
         Text(e, "community_set", m.CommunitySet);
         List(e, "communities", m.Communities);
         Text(e, "community_match", m.CommunityMatch);
@@ -129,9 +129,7 @@ internal static class PolicyText
         List(e, "next_hop", m.NextHop);
         Range(e, "local_pref", m.LocalPref);
         Range(e, "med", m.Med);
-        if (m.Family.Count > 0)
-            e.Add(new("family", new TomlArray(m.Family.Select(f => (TomlValue)new TomlString(
-                (ProtoMapping.ToAfiSafi(f) ?? throw new RpcException(StatusCode.InvalidArgument, $"unknown family {f}")).ToString())))));
+        if (m.Family.Count > 0) e.Add(new("family", TomlValues.Families(m.Family)));
         return e;
     }
 
@@ -146,7 +144,7 @@ internal static class PolicyText
         Edit(e, "large_communities", a.LargeCommunities);
         if (a.AsPathPrepend is { } p)
             e.Add(new("as_path_prepend", new TomlTable([
-                new("asn", p.Asn.Length == 0 ? new TomlString("own") : NumberOrString(p.Asn)),
+                new("asn", p.Asn.Length == 0 ? new TomlString("own") : TomlValues.NumberOrString(p.Asn)),
                 new("times", new TomlInteger(p.Times == 0 ? 1 : p.Times)),
             ])));
         Text(e, "remove_private_as", a.RemovePrivateAs);
@@ -157,9 +155,9 @@ internal static class PolicyText
     {
         if (edit is null) return;
         var entries = new List<KeyValuePair<string, TomlValue>>();
-        if (edit.Replace.Count > 0 || edit.ReplaceSet) entries.Add(new("replace", PolicyApi.Strings(edit.Replace)));
-        if (edit.Remove.Count > 0) entries.Add(new("remove", PolicyApi.Strings(edit.Remove)));
-        if (edit.Add.Count > 0) entries.Add(new("add", PolicyApi.Strings(edit.Add)));
+        if (edit.Replace.Count > 0 || edit.ReplaceSet) entries.Add(new("replace", TomlValues.Strings(edit.Replace)));
+        if (edit.Remove.Count > 0) entries.Add(new("remove", TomlValues.Strings(edit.Remove)));
+        if (edit.Add.Count > 0) entries.Add(new("add", TomlValues.Strings(edit.Add)));
         if (entries.Count > 0) e.Add(new(key, new TomlTable(entries)));
     }
 
@@ -170,15 +168,12 @@ internal static class PolicyText
 
     private static void List(List<KeyValuePair<string, TomlValue>> e, string key, IReadOnlyCollection<string> values)
     {
-        if (values.Count > 0) e.Add(new(key, PolicyApi.Strings(values)));
+        if (values.Count > 0) e.Add(new(key, TomlValues.Strings(values)));
     }
 
-    /// <summary>A plain number becomes a TOML integer (the file's form for exact values and for setting one); anything else stays text.</summary>
+    /// <summary>A range, or a value to set: written as an integer when it is a plain number.</summary>
     private static void Range(List<KeyValuePair<string, TomlValue>> e, string key, string value)
     {
-        if (value.Length > 0) e.Add(new(key, NumberOrString(value)));
+        if (value.Length > 0) e.Add(new(key, TomlValues.NumberOrString(value)));
     }
-
-    public static TomlValue NumberOrString(string text) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? new TomlInteger(n) : new TomlString(text);
 }

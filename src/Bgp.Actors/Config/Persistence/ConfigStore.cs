@@ -52,6 +52,9 @@ public sealed class ConfigStore : IDisposable
     /// <summary>The file's text as last written or read.</summary>
     public string Text => Volatile.Read(ref _document).Text;
 
+    /// <summary>The document as last read or written (parsed, with positions).</summary>
+    public Toml.TomlDocument Document => Volatile.Read(ref _document);
+
     /// <summary>
     /// Loads and validates <paramref name="path"/>, first deleting temporary files an interrupted
     /// write left beside it (the target itself is always whole: old or new).
