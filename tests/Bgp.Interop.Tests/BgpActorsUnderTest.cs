@@ -23,9 +23,12 @@ public sealed class BgpActorsUnderTest : IAsyncDisposable
     public static BgpActorsUnderTest Start(string dir, LabPeer peer, bool passive, int holdTime = 3, string? extra = null) =>
         StartWith(dir, [(peer, extra)], passive, holdTime);
 
-    /// <summary>One <c>[[neighbors]]</c> entry per lab peer, each with its own extra keys.</summary>
+    /// <summary>
+    /// One <c>[[neighbors]]</c> entry per lab peer, each with its own extra keys; <paramref name="sections"/>
+    /// (sets, policies, peer groups) is appended after them.
+    /// </summary>
     public static BgpActorsUnderTest StartWith(string dir, IReadOnlyList<(LabPeer Peer, string? Extra)> neighbors, bool passive = true,
-        int holdTime = 9)
+        int holdTime = 9, string? sections = null)
     {
         Directory.CreateDirectory(dir);
         var config = Path.Combine(dir, "bgpactors.toml");
@@ -59,6 +62,7 @@ public sealed class BgpActorsUnderTest : IAsyncDisposable
 
                 """);
         }
+        if (sections is not null) text.Append('\n').Append(sections).Append('\n');
         File.WriteAllText(config, text.ToString());
         var dll = typeof(Bgp.Host.Program).Assembly.Location;
         var process = DaemonProcess.Start("dotnet", [dll, config], dir, Path.Combine(dir, "bgpactorsd.log"), Path.Combine(dir, "bgpactorsd.err"));

@@ -127,6 +127,9 @@ public sealed record PeerStatus(
     public long PrefixesWithdrawnOut { get; init; }
     public long RouteRefreshOut { get; init; }
 
+    /// <summary>When the session reached Established (the session's clock), null unless Established; <see cref="Uptime"/> is now minus this.</summary>
+    public DateTimeOffset? EstablishedSince { get; init; }
+
     /// <summary>A copy of what a session published in its counters.</summary>
     public static PeerStatus From(Config.NeighborConfig neighbor, PeerCounters c, DateTimeOffset now) =>
         new(neighbor.Address, neighbor.RemoteAsn, neighbor.Description, c.Enabled, c.State,
@@ -142,5 +145,6 @@ public sealed record PeerStatus(
             PrefixesAnnouncedOut = c.PrefixesAnnouncedOut,
             PrefixesWithdrawnOut = c.PrefixesWithdrawnOut,
             RouteRefreshOut = c.MessagesOut[(int)Wire.MessageType.RouteRefresh],
+            EstablishedSince = c.EstablishedSince,
         };
 }

@@ -149,7 +149,7 @@ internal sealed class NeighborApi(ApiContext api)
         var state = neighbor.State;
         if (status.State == FsmState.Established && status.Negotiated is { } n)
         {
-            if (status.Uptime is { } up) state.EstablishedSince = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow - up);
+            if (status.EstablishedSince is { } since) state.EstablishedSince = Timestamp.FromDateTimeOffset(since);
             state.NegotiatedHoldTime = (uint)n.HoldTime.TotalSeconds;
             state.NegotiatedFamilies.AddRange(n.Families.Items.Select(ProtoMapping.ToFamily).Where(f => f != Family.Unspecified));
             state.PeerRouterId = new IPAddress(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(n.PeerBgpId)).ToString();
