@@ -12,20 +12,31 @@ namespace Bgp.Actors.Policy;
 /// 165001, <c>^65001_</c> a path learned from 65001, <c>_65001$</c> one it originated, <c>^$</c> the empty
 /// path. The expression runs on .NET's non-backtracking engine: matching takes time linear in the
 /// path whatever the expression, so a hostile path cannot stall the RIB.
+/// <para>
+/// The shapes most filters are written in, <c>_A_</c>, <c>^A_</c>, <c>_A$</c>, <c>^A$</c> and <c>^$</c>
+/// where A is an AS number or a group of them <c>(A|B|C)</c>, are answered from the AS numbers
+/// themselves, without writing the path out or running the regex (<see cref="AsPathShape"/>); the
+/// answer is the regex's, which a property test checks.
+/// </para>
 /// </summary>
 public sealed class AsPathRegex
 {
     private const string Boundary = "(?:^|$|[ {}()\\[\\],])";
     private readonly Regex _regex;
+    private readonly AsPathShape? _shape;
 
     private AsPathRegex(string pattern, Regex regex)
     {
         Pattern = pattern;
         _regex = regex;
+        _shape = AsPathShape.TryParse(pattern);
     }
 
     /// <summary>The expression as written.</summary>
     public string Pattern { get; }
+
+    /// <summary>True when the expression is answered from the AS numbers (no text, no regex, nothing worth caching).</summary>
+    public bool IsNative => _shape is not null;
 
     public static bool TryCreate(string pattern, out AsPathRegex? regex, out string? error)
     {
@@ -73,7 +84,11 @@ public sealed class AsPathRegex
 
     public bool IsMatch(string pathText) => _regex.IsMatch(pathText);
 
-    public bool IsMatch(AsPath path) => _regex.IsMatch(Text(path));
+    public bool IsMatch(AsPath path) =>
+        _shape is { } shape && shape.TryMatch(path, out bool match) ? match : _regex.IsMatch(Text(path));
+
+    /// <summary>The regex itself, even where the native answer exists (for tests that compare the two).</summary>
+    internal bool RegexIsMatch(AsPath path) => _regex.IsMatch(Text(path));
 
     /// <summary>The path as the expressions see it: <see cref="AsPath.ToString"/>, the form routers print.</summary>
     public static string Text(AsPath path) => path.ToString();

@@ -90,6 +90,7 @@ public sealed class RouteAttributes : IEquatable<RouteAttributes>
     /// <summary>Whether the AS path matches the expression; the answer is kept, since many routes share these attributes.</summary>
     public bool MatchesAsPath(Policy.AsPathRegex regex)
     {
+        if (regex.IsNative) return regex.IsMatch(AsPath);
         var cache = _asPathMatches;
         if (cache is not null)
             foreach (var (r, match) in cache)
