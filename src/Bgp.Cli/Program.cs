@@ -37,6 +37,8 @@ public static class Program
         root.Subcommands.Add(NeighborCommands.Build(app));
         root.Subcommands.Add(RibCommands.Build(app));
         root.Subcommands.Add(InjectCommands.Build(app));
+        root.Subcommands.Add(PolicyCommands.Build(app));
+        root.Subcommands.Add(PeerGroupCommands.Build(app));
         root.Subcommands.Add(WatchCommand.Build(app));
         root.Subcommands.Add(TopCommand.Build(app));
         root.Subcommands.Add(MrtCommands.Build(stdout, stderr));

@@ -68,6 +68,12 @@ public class CompletionsTests
     [TestCase("bgpactorsctl --json w", new[] { "watch" })]
     [TestCase("bgpactorsctl watch --ro", new[] { "--routes" })]
     [TestCase("bgpactorsctl neighbor add 192.0.2.1 --route-", new[] { "--route-server-client", "--route-reflector-client" })]
+    [TestCase("bgpactorsctl p", new[] { "policy", "policies", "peer-group", "peer-groups" })]
+    [TestCase("bgpactorsctl policy s", new[] { "set", "sets" })]
+    [TestCase("bgpactorsctl policy sets --type ", new[] { "prefix", "as-path", "community", "neighbor" })]
+    [TestCase("bgpactorsctl policy sets set ", new[] { "prefix", "as-path", "community", "neighbor" })]
+    [TestCase("bgpactorsctl policy chain --peer-group g --ex", new[] { "--export" })]
+    [TestCase("bgpactorsctl peer-group set g --pa", new[] { "--passive" })]
     public void Bash_completes_verbs_options_and_their_values(string line, string[] expected)
     {
         Assert.That(BashComplete(Generate("bash"), line), Is.EquivalentTo(expected));
@@ -81,9 +87,11 @@ public class CompletionsTests
         {
             File.WriteAllText(Path.Combine(dir, "rib.20151101.mrt.gz"), "");
             File.WriteAllText(Path.Combine(dir, "routes.txt"), "");
+            File.WriteAllText(Path.Combine(dir, "policy.toml"), "");
             Assert.That(BashComplete(Generate("bash"), $"bgpactorsctl mrt dump {dir}/rib"), Is.EqualTo(new[] { $"{dir}/rib.20151101.mrt.gz" }));
             Assert.That(BashComplete(Generate("bash"), $"bgpactorsctl inject file {dir}/ro"), Is.EqualTo(new[] { $"{dir}/routes.txt" }));
             Assert.That(BashComplete(Generate("bash"), $"bgpactorsctl --cert {dir}/ro"), Is.EqualTo(new[] { $"{dir}/routes.txt" }));
+            Assert.That(BashComplete(Generate("bash"), $"bgpactorsctl policy set p --file {dir}/po"), Is.EqualTo(new[] { $"{dir}/policy.toml" }));
         }
         finally
         {
@@ -97,7 +105,7 @@ public class CompletionsTests
         foreach (var shell in new[] { "bash", "zsh", "fish" })
         {
             var script = Generate(shell);
-            foreach (var verb in new[] { "health", "global", "neighbor", "rib", "inject", "watch", "metrics", "shutdown", "top", "mrt", "completions", "softreset", "--explain", "--remote-as" })
+            foreach (var verb in new[] { "health", "global", "neighbor", "rib", "inject", "watch", "metrics", "shutdown", "top", "mrt", "completions", "softreset", "--explain", "--remote-as", "policy", "peer-group", "--toml", "--import", "--export" })
                 Assert.That(script, Does.Contain(shell == "fish" ? verb.TrimStart('-') : verb), $"{shell}: {verb}");
         }
     }

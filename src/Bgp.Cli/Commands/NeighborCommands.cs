@@ -61,6 +61,14 @@ internal static class NeighborCommands
         return option;
     }
 
+    /// <summary>A repeatable <c>--family</c>: the families a neighbor or a peer group negotiates.</summary>
+    internal static Option<string[]> FamiliesOption(string description)
+    {
+        var option = new Option<string[]>("--family") { Description = description, HelpName = "FAMILY", AllowMultipleArgumentsPerToken = false };
+        option.AcceptOnlyFromAmong(Format.FamilyNames);
+        return option;
+    }
+
     private static Command AddCommand(CtlApp app)
     {
         var address = new Argument<string>("ADDRESS") { Description = "The neighbor's address" };
@@ -70,8 +78,7 @@ internal static class NeighborCommands
         var passive = new Option<bool>("--passive") { Description = "Wait for the neighbor to connect" };
         var holdTime = new Option<uint>("--hold-time") { Description = "Hold time in seconds (0 or 3-65535; default 90)", HelpName = "SECONDS" };
         var connectRetry = new Option<uint>("--connect-retry") { Description = "Seconds between connection attempts (default 30)", HelpName = "SECONDS" };
-        var families = new Option<string[]>("--family") { Description = "A family to negotiate (repeat; default: the address's own, ipv4-unicast or ipv6-unicast)", HelpName = "FAMILY", AllowMultipleArgumentsPerToken = false };
-        families.AcceptOnlyFromAmong(Format.FamilyNames);
+        var families = FamiliesOption("A family to negotiate (repeat; default: the address's own, ipv4-unicast or ipv6-unicast)");
         var md5 = new Option<string?>("--md5-password") { Description = "TCP MD5 signature password (RFC 2385)", HelpName = "SECRET" };
         var ttl = new Option<uint>("--ttl-security") { Description = "GTSM (RFC 5082): accept packets from at most this many hops away", HelpName = "HOPS" };
         var maxPrefixes = new Option<string[]>("--max-prefixes") { Description = "Prefix limit: N for every family or FAMILY=N (repeat)", HelpName = "LIMIT" };
@@ -102,14 +109,15 @@ internal static class NeighborCommands
                 NextHopUnchanged = call.Get(nextHopUnchanged),
             };
             config.Families.AddRange((call.Get(families) ?? []).Select(Format.ParseFamily).Distinct());
-            foreach (var (family, limit) in ParseLimits(call.Get(maxPrefixes) ?? [], config.Address, config.Families)) config.MaxPrefixes[family] = limit;
+            IEnumerable<Family> own = config.Families.Count > 0 ? config.Families : [config.Address.Contains(':') ? Family.Ipv6Unicast : Family.Ipv4Unicast];
+            foreach (var (family, limit) in ParseLimits(call.Get(maxPrefixes) ?? [], () => own)) config.MaxPrefixes[family] = limit;
             return Changed(call, await call.Daemon.AddNeighborAsync(config, ct), "added");
         });
         return add;
     }
 
-    /// <summary>"1000" (every family the neighbor has: those given, else its address's own) or "ipv6-unicast=200".</summary>
-    internal static IEnumerable<(string Family, uint Limit)> ParseLimits(IEnumerable<string> values, string address, IReadOnlyCollection<Family> families)
+    /// <summary>"1000" (for each of <paramref name="every"/>: a neighbor's families, those given or its address's own) or "ipv6-unicast=200".</summary>
+    internal static IEnumerable<(string Family, uint Limit)> ParseLimits(IEnumerable<string> values, Func<IEnumerable<Family>> every)
     {
         var result = new List<(string, uint)>();
         foreach (var value in values)
@@ -120,8 +128,7 @@ internal static class NeighborCommands
                 throw new UsageException($"--max-prefixes {value}: give N or FAMILY=N");
             if (eq < 0)
             {
-                IEnumerable<Family> all = families.Count > 0 ? families : [address.Contains(':') ? Family.Ipv6Unicast : Family.Ipv4Unicast];
-                result.AddRange(all.Select(f => (Format.Family(f), limit)));
+                result.AddRange(every().Select(f => (Format.Family(f), limit)));
                 continue;
             }
             var family = Format.ParseFamily(value[..eq]);
@@ -131,7 +138,7 @@ internal static class NeighborCommands
         return result;
     }
 
-    private static int Done(Call call, string message, Google.Protobuf.IMessage reply)
+    internal static int Done(Call call, string message, Google.Protobuf.IMessage reply)
     {
         if (call.Json) call.Terminal.WriteJson(reply);
         else call.Terminal.Out.WriteLine(message);

@@ -75,7 +75,7 @@ internal sealed class CtlApp(Terminal terminal)
             }
             catch (RpcException e)
             {
-                var detail = e.Status.Detail.Length > 0 ? e.Status.Detail : "the call failed";
+                var detail = e.Status.Detail.Length > 0 ? OneLine(e.Status.Detail) : "the call failed";
                 return Fail(ExitFailed, $"{detail} ({CodeName(e.StatusCode)})");
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -102,6 +102,30 @@ internal sealed class CtlApp(Terminal terminal)
         for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
             if (inner is SocketException socket) return socket.Message;
         return e.InnerException is System.Net.Http.HttpRequestException http ? http.Message : null;
+    }
+
+    /// <summary>
+    /// A refusal on one line. A change the configuration refuses comes with the daemon's rendered
+    /// diagnostics (an <c>error: MESSAGE</c> line, the source line of the edited file with its caret
+    /// and label, help lines, a summary): each becomes "MESSAGE (label)", after the first line.
+    /// </summary>
+    internal static string OneLine(string detail)
+    {
+        if (!detail.Contains('\n')) return detail;
+        string? heading = null;
+        var errors = new List<string>();
+        foreach (var raw in detail.Split('\n'))
+        {
+            var line = raw.Trim();
+            var marked = line.TrimStart('|', ' ');
+            if (line.StartsWith("error: could not load", StringComparison.Ordinal)) continue;
+            if (line.StartsWith("error: ", StringComparison.Ordinal)) errors.Add(line["error: ".Length..]);
+            else if (line.StartsWith('|') && marked.StartsWith('^') && errors.Count > 0 && marked.TrimStart('^').Trim() is { Length: > 0 } label)
+                errors[^1] += $" ({label})";
+            else if (errors.Count == 0 && heading is null && line.Length > 0) heading = line.TrimEnd(':');
+        }
+        if (errors.Count == 0) return string.Join(' ', detail.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return (heading is null ? "" : heading + ": ") + string.Join("; ", errors);
     }
 
     /// <summary>NotFound → NOT_FOUND, as gRPC spells status codes.</summary>

@@ -14,6 +14,8 @@ internal sealed class DaemonClient(GrpcClient grpc, TimeSpan timeout) : IDisposa
     private static readonly ServiceDescriptor Rib = RibReflection.Descriptor.Services[0];
     private static readonly ServiceDescriptor Injection = InjectionReflection.Descriptor.Services[0];
     private static readonly ServiceDescriptor Events = EventsReflection.Descriptor.Services[0];
+    private static readonly ServiceDescriptor Policies = PolicyReflection.Descriptor.Services[0];
+    private static readonly ServiceDescriptor PeerGroups = PolicyReflection.Descriptor.Services[1];
 
     private readonly CallOptions _unary = new(timeout);
 
@@ -74,4 +76,30 @@ internal sealed class DaemonClient(GrpcClient grpc, TimeSpan timeout) : IDisposa
         Unary<ListEventsRequest, ListEventsResponse>(Events, "ListEvents", request, ct);
     public IAsyncEnumerable<Event> WatchEventsAsync(WatchEventsRequest request, CancellationToken ct) =>
         Stream<WatchEventsRequest, Event>(Events, "WatchEvents", request, ct);
+
+    public Task<ListPoliciesResponse> ListPoliciesAsync(CancellationToken ct) =>
+        Unary<ListPoliciesRequest, ListPoliciesResponse>(Policies, "ListPolicies", new(), ct);
+    public Task<Policy> GetPolicyAsync(string name, CancellationToken ct) =>
+        Unary<GetPolicyRequest, Policy>(Policies, "GetPolicy", new() { Name = name }, ct);
+    public Task<Policy> SetPolicyAsync(Policy policy, CancellationToken ct) =>
+        Unary<SetPolicyRequest, Policy>(Policies, "SetPolicy", new() { Policy = policy }, ct);
+    public Task<DeletePolicyResponse> DeletePolicyAsync(string name, CancellationToken ct) =>
+        Unary<DeletePolicyRequest, DeletePolicyResponse>(Policies, "DeletePolicy", new() { Name = name }, ct);
+    public Task<ListDefinedSetsResponse> ListDefinedSetsAsync(DefinedSetType type, CancellationToken ct) =>
+        Unary<ListDefinedSetsRequest, ListDefinedSetsResponse>(Policies, "ListDefinedSets", new() { Type = type }, ct);
+    public Task<DefinedSet> SetDefinedSetAsync(DefinedSet set, CancellationToken ct) =>
+        Unary<SetDefinedSetRequest, DefinedSet>(Policies, "SetDefinedSet", new() { Set = set }, ct);
+    public Task<DeleteDefinedSetResponse> DeleteDefinedSetAsync(DefinedSetType type, string name, CancellationToken ct) =>
+        Unary<DeleteDefinedSetRequest, DeleteDefinedSetResponse>(Policies, "DeleteDefinedSet", new() { Type = type, Name = name }, ct);
+    public Task<SetChainResponse> SetChainAsync(SetChainRequest request, CancellationToken ct) =>
+        Unary<SetChainRequest, SetChainResponse>(Policies, "SetChain", request, ct);
+
+    public Task<ListPeerGroupsResponse> ListPeerGroupsAsync(CancellationToken ct) =>
+        Unary<ListPeerGroupsRequest, ListPeerGroupsResponse>(PeerGroups, "ListPeerGroups", new(), ct);
+    public Task<PeerGroup> GetPeerGroupAsync(string name, CancellationToken ct) =>
+        Unary<GetPeerGroupRequest, PeerGroup>(PeerGroups, "GetPeerGroup", new() { Name = name }, ct);
+    public Task<PeerGroup> SetPeerGroupAsync(PeerGroup group, CancellationToken ct) =>
+        Unary<SetPeerGroupRequest, PeerGroup>(PeerGroups, "SetPeerGroup", new() { PeerGroup = group }, ct);
+    public Task<DeletePeerGroupResponse> DeletePeerGroupAsync(string name, CancellationToken ct) =>
+        Unary<DeletePeerGroupRequest, DeletePeerGroupResponse>(PeerGroups, "DeletePeerGroup", new() { Name = name }, ct);
 }
