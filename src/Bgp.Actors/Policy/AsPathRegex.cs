@@ -35,6 +35,9 @@ public sealed class AsPathRegex
     /// <summary>The expression as written.</summary>
     public string Pattern { get; }
 
+    /// <summary>The AS numbers of a native <c>_A_</c> expression, else null.</summary>
+    internal uint[]? AnywhereAsns => _shape?.AnywhereAsns;
+
     /// <summary>True when the expression is answered from the AS numbers (no text, no regex, nothing worth caching).</summary>
     public bool IsNative => _shape is not null;
 

@@ -71,6 +71,22 @@ internal sealed class AsPathShape
         return true;
     }
 
+    /// <summary>The AS numbers of an "anywhere" shape (<c>_A_</c>), else null: several such expressions are one scan.</summary>
+    public uint[]? AnywhereAsns => _anchor == Anchor.Anywhere ? _asns : null;
+
+    /// <summary>Whether any of <paramref name="asns"/> is anywhere in the path; false (no answer) when a segment is empty.</summary>
+    public static bool TryContainsAny(AsPath path, uint[] asns, out bool found)
+    {
+        found = false;
+        foreach (var segment in path.Segments.AsSpan())
+        {
+            if (segment.Asns.Count == 0) return false;
+            foreach (uint asn in segment.Asns)
+                if (Array.IndexOf(asns, asn) >= 0) found = true;
+        }
+        return true;
+    }
+
     /// <summary>Answers for <paramref name="path"/>; false (no answer) when a segment is empty.</summary>
     public bool TryMatch(AsPath path, out bool match)
     {

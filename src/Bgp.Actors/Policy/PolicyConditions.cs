@@ -35,13 +35,34 @@ internal sealed class PrefixCondition(PrefixTrie trie, bool negated) : Condition
     public override int Cost => 3;
 }
 
-internal sealed class AsPathCondition(AsPathRegex[] expressions, bool negated) : Condition
+/// <summary>Any of the expressions matches the path; the <c>_A_</c> ones are one scan of the path for all their AS numbers.</summary>
+internal sealed class AsPathCondition : Condition
 {
+    private readonly AsPathRegex[] _expressions;
+    private readonly AsPathRegex[] _others;
+    private readonly uint[] _anywhere;
+    private readonly bool _negated;
+
+    public AsPathCondition(AsPathRegex[] expressions, bool negated)
+    {
+        _expressions = expressions;
+        _negated = negated;
+        _anywhere = [.. expressions.SelectMany(e => e.AnywhereAsns ?? []).Distinct()];
+        _others = _anywhere.Length == 0 ? expressions : [.. expressions.Where(e => e.AnywhereAsns is null)];
+    }
+
     public override bool Matches(in PolicyInput input)
     {
-        foreach (var e in expressions)
-            if (input.Attributes.MatchesAsPath(e)) return !negated;
-        return negated;
+        var attributes = input.Attributes;
+        var others = _others;
+        if (_anywhere.Length > 0)
+        {
+            if (!AsPathShape.TryContainsAny(attributes.AsPath, _anywhere, out bool found)) others = _expressions;   // an empty segment: each expression on its own
+            else if (found) return !_negated;
+        }
+        foreach (var e in others)
+            if (attributes.MatchesAsPath(e)) return !_negated;
+        return _negated;
     }
 
     public override int Cost => 5;

@@ -129,6 +129,7 @@ public sealed class RoutingPolicy
         {
             var trie = new PrefixTrie();
             foreach (var r in ranges) trie.Add(r);
+            trie.Seal();
             return trie;
         }
 

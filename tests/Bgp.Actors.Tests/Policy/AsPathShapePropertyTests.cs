@@ -65,6 +65,32 @@ public sealed class AsPathShapePropertyTests
         TestContext.Out.WriteLine($"{native} native expressions, {matches} matches, {misses} non-matches");
     }
 
+    [Test]
+    public void A_set_of_expressions_matches_when_any_regex_does_with_the_anywhere_ones_scanned_together()
+    {
+        int matched = 0, total = 0;
+        var cases = from n in Gen.Choose(1, 5)
+                    from expressions in Gen.ArrayOf(Expressions, n)
+                    from negated in Gen.Elements(false, true)
+                    from paths in Gen.ArrayOf(Paths, 10)
+                    select (expressions, negated, paths);
+        Prop.ForAll(cases.ToArbitrary(), c =>
+        {
+            var regexes = c.expressions.Select(e => AsPathRegex.TryCreate(e, out var r, out _) ? r! : throw new AssertionException(e)).ToArray();
+            var condition = new AsPathCondition(regexes, c.negated);
+            foreach (var path in c.paths)
+            {
+                bool expected = regexes.Any(r => r.RegexIsMatch(path)) != c.negated;
+                bool actual = condition.Matches(Input("192.0.2.0/24", Attrs(path: path)));
+                if (actual != expected)
+                    throw new AssertionException($"[{string.Join(", ", c.expressions)}]{(c.negated ? " negated" : "")} on \"{path}\": {actual}, the regexes {expected}");
+                total++;
+                if (expected) matched++;
+            }
+        }).Check(Seeded(800));
+        Assert.That(matched, Is.InRange(total / 5, total * 4 / 5), "both answers come up");
+    }
+
     [TestCase("_65001_", true)]
     [TestCase("^65001_", true)]
     [TestCase("_65001$", true)]

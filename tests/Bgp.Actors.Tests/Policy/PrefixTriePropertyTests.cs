@@ -88,10 +88,11 @@ public sealed class PrefixTriePropertyTests
         from probes in Gen.ArrayOf(Probes(ranges), 40)
         select (ranges, probes);
 
-    private static PrefixTrie Build(IEnumerable<PrefixRange> ranges)
+    private static PrefixTrie Build(IEnumerable<PrefixRange> ranges, bool sealedWithTable = false)
     {
         var trie = new PrefixTrie();
         foreach (var r in ranges) trie.Add(r);
+        if (sealedWithTable) trie.Seal(threshold: 0);
         return trie;
     }
 
@@ -102,13 +103,14 @@ public sealed class PrefixTriePropertyTests
         Prop.ForAll(Cases.ToArbitrary(), c =>
         {
             var trie = Build(c.Ranges);
+            var table = Build(c.Ranges, sealedWithTable: true);
             if (trie.Count != c.Ranges.Length) throw new AssertionException($"Count {trie.Count}, added {c.Ranges.Length}");
             foreach (var probe in c.Probes)
             {
                 bool expected = c.Ranges.Any(r => r.Matches(probe));
-                bool actual = trie.Matches(probe);
-                if (actual != expected)
-                    throw new AssertionException($"{probe}: trie says {actual}, the scan {expected}; ranges: {string.Join(", ", c.Ranges)}");
+                bool actual = trie.Matches(probe), viaTable = table.Matches(probe);
+                if (actual != expected || viaTable != expected)
+                    throw new AssertionException($"{probe}: trie says {actual}, with the 16-bit table {viaTable}, the scan {expected}; ranges: {string.Join(", ", c.Ranges)}");
                 if (!expected) { misses++; continue; }
                 hits++;
                 if (probe.IsV6) v6Hits++;
