@@ -1,4 +1,5 @@
 using System.Text;
+using System.Net;
 using BenchmarkDotNet.Attributes;
 using Bgp.Actors.Config;
 using Bgp.Actors.Policy;
@@ -214,5 +215,61 @@ public class PolicyBenchmarks
             if (!ReferenceEquals(_chain.Apply(attributes[i], AfiSafi.Ipv4Unicast, _applied.AsSpan(0, count), _context, out _), attributes[i])) changed++;
         }
         return changed;
+    }
+}
+
+/// <summary>
+/// The RIB's import with and without that chain as the global import policy: prefixes from
+/// one peer into an empty RIB (as <see cref="RibBenchmarks.AdjRibInInsert"/>, 100,000 prefixes), per prefix. With the
+/// chain, every prefix is evaluated (prefix conditions differ per prefix) and its changed attribute
+/// set comes from the per-attribute-set memo after the first.
+/// </summary>
+[MemoryDiagnoser]
+[InvocationCount(1)]
+[WarmupCount(5)]
+[IterationCount(30)]
+public class RibImportPolicyBenchmarks
+{
+    private const int TableSize = 100_000;
+    private static readonly IPAddress Source = IPAddress.Parse("10.0.0.1");
+
+    private UpdateMessage[] _table = [];
+    private RoutingPolicy _policy = RoutingPolicy.Empty;
+    private Rib _rib = null!;
+
+    [Params(false, true)]
+    public bool ImportChain { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _table = RibBenchmarks.Updates(0, TableSize, 65001, 4, pathBase: 20000);   // public ASes: the chain refuses private origins
+        if (!ImportChain) return;
+        var random = new Random(8);
+        var customers = new HashSet<uint>();
+        while (customers.Count < 10_000) customers.Add((uint)random.Next(0x01000000, 0x60000000) & 0xFFFFFC00u);
+        var loaded = BgpConfig.Parse(PolicyBenchmarks.Config([.. customers.Select(a => Prefix.V4(a, 22))]), "policy-bench.toml");
+        _policy = RoutingPolicy.Compile(loaded.Config ?? throw new InvalidOperationException(string.Join("\n", loaded.Diagnostics)));
+
+        // the chain runs: every route ends up with the community `rest` or `customers` adds
+        FreshRib();
+        AdjRibInInsert();
+        var best = _rib.Best(AfiSafi.Ipv4Unicast);
+        int tagged = best.Count(r => r.Attributes.Communities.Contains(new Community(65000, 999)) || r.Attributes.LocalPref == 200);
+        if (best.Count != TableSize || tagged != TableSize) throw new InvalidOperationException($"{best.Count} best routes, {tagged} changed by the chain");
+    }
+
+    [IterationSetup]
+    public void FreshRib()
+    {
+        _rib = new Rib(new RibSettings(65000, IPAddress.Parse("192.0.2.1"), IPAddress.Parse("192.0.2.1")));
+        _rib.SetPolicy(_policy);
+        _rib.PeerUp(RibBenchmarks.Info(Source, 65001));
+    }
+
+    [Benchmark(OperationsPerInvoke = TableSize)]
+    public void AdjRibInInsert()
+    {
+        foreach (var u in _table) _rib.Apply(Source, u);
     }
 }

@@ -34,14 +34,14 @@ public class RibBenchmarks
 
     private static Nlri Nth(int i) => new(Prefix.V4(0x0A000000u + ((uint)i << 8), 24));
 
-    private static UpdateMessage[] Updates(int from, int count, uint asn, int pathLength)
+    internal static UpdateMessage[] Updates(int from, int count, uint asn, int pathLength, uint pathBase = 64512)
     {
         var result = new UpdateMessage[count / PrefixesPerUpdate];
         for (int u = 0; u < result.Length; u++)
         {
             var path = new uint[pathLength];
             path[0] = asn;
-            for (int k = 1; k < pathLength; k++) path[k] = 64512u + (uint)((u * 7 + k) % 1000);
+            for (int k = 1; k < pathLength; k++) path[k] = pathBase + (uint)((u * 7 + k) % 1000);
             var attributes = new EquatableArray<PathAttribute>([
                 OriginAttribute.Igp, new AsPathAttribute(AsPath.FromSequence(path)), new NextHopAttribute(IpAddr.V4(0xC6120001u + asn % 8)),
                 new CommunitiesAttribute(new EquatableArray<Community>([new Community((ushort)asn, (ushort)(u % 50))]))]);
@@ -52,7 +52,7 @@ public class RibBenchmarks
         return result;
     }
 
-    private static RibPeerInfo Info(IPAddress address, uint asn) =>
+    internal static RibPeerInfo Info(IPAddress address, uint asn) =>
         new(address, asn, 65000, RibSettings.ToUInt(address), PeerRole.RouteServerClient, IPAddress.Parse("192.0.2.1"),
             new FamilySet(AfiSafi.Ipv4Unicast), CodecContext.Default);
 

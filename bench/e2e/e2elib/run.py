@@ -89,6 +89,9 @@ class Run:
                         if probe:
                             self.result['api_probe'] = probe.finish()
                     cpu = cpu_seconds(session_pids(proc.pid))
+                    problem = self.target.verify(self.monitor, plan)
+                    if problem:
+                        raise RunFailed(problem)
                     if probe:
                         self.result['api_list'] = probe.list_best()
                         self.log('api: {0}; list {1}'.format(self.result['api_probe'], self.result['api_list']))

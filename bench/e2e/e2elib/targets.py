@@ -8,6 +8,7 @@ testers get nothing in normal and mrt mode (export to them is refused by policy)
 route in fanout mode. No kernel/FIB interaction anywhere.
 """
 
+import ipaddress
 import os
 import re
 import shutil
@@ -15,7 +16,7 @@ import socket
 import subprocess
 
 from .birdctl import BirdCtl, wait_ready
-from .plan import MONITOR_ADDR, MONITOR_AS, PORT, TARGET_ADDR, TARGET_AS
+from .plan import MONITOR_ADDR, MONITOR_AS, PORT, PREFIX_BASE, TARGET_ADDR, TARGET_AS
 from .procs import Proc
 
 
@@ -61,6 +62,10 @@ class Target:
 
     def poke(self):
         pass
+
+    def verify(self, monitor, plan):
+        """After convergence: what the monitor holds shows the target did its job; returns a problem or None."""
+        return None
 
     def stop(self):
         if self.proc:
@@ -297,4 +302,65 @@ class BgpActorsTarget(Target):
         return self.proc
 
 
-TARGETS = {cls.name: cls for cls in (BirdTarget, OpenBgpdTarget, FrrTarget, GoBgpTarget, BgpActorsTarget)}
+class BgpActorsPolicyTarget(BgpActorsTarget):
+    """bgpactorsd with the 10-statement import chain of bench/e2e/README.md ("Policy cost")."""
+    name = 'bgpactorsd-policy'
+    note = 'bgpactorsd, every route through a 10-statement import chain with a 10,000-entry prefix set'
+
+    def _config(self, run_dir, plan, export_key, probe=False):
+        text = super()._config(run_dir, plan, export_key, probe)
+        # import_policy goes into [global], before its [global.telemetry] table
+        text = text.replace('\n\n[global.telemetry]', '\nimport_policy = ["edge-in"]\n\n[global.telemetry]', 1)
+        return text + '\n' + policy_config()
+
+    def verify(self, monitor, plan):
+        """The chain ran: a customer /24 carries the large community it adds, another route the community of `rest`."""
+        if plan.mode == 'mrt' or plan.n * plan.p < 5:
+            return None
+        for prefix, mark in (('10.0.0.0/24', '(65000, 1, 1)'), ('10.0.4.0/24', '(65000,999)')):
+            reply = '\n'.join(monitor.ctl.cmd('show route for {0} all'.format(prefix)))
+            if mark not in reply:
+                return 'the monitor\'s {0} lacks {1}, which the import chain adds: {2}'.format(prefix, mark, reply)
+        return None
+
+
+def policy_config(customers=10000):
+    """Sets and the 10-statement policy `edge-in`: every statement a route server or edge writes, and a
+    prefix set of `customers` /22s (le 24) spread evenly over the testers' 10.0.0.0-25.x /24s, so about
+    4% of the routes stop at `customers` and the rest run on to the last statements. Every tester route
+    is accepted (and changed: LOCAL_PREF, a community), so convergence means the same as without it."""
+    stride = 25 * 1024              # every 25th /22: 10,000 of them cover 10.0.0.0 up to 25.66.0.0
+    sets = ', '.join('"{0}/22 le 24"'.format(ipaddress.IPv4Address(PREFIX_BASE + i * stride)) for i in range(customers))
+    return '\n'.join([
+        '[as_path_sets]',
+        'transit = ["_174_", "_3356_", "_1299_", "_6939_"]',
+        '',
+        '[community_sets]',
+        'opt-out = ["0:65000", "65000:0", "65535:65281"]',
+        '',
+        '[prefix_sets]',
+        'bogons = ["0.0.0.0/8 le 32", "127.0.0.0/8 le 32", "169.254.0.0/16 le 32", "192.168.0.0/16 le 32", '
+        '"224.0.0.0/3 le 32", "0.0.0.0/0 ge 25"]',
+        'customers = [' + sets + ']',
+        '',
+        '[policies.edge-in]',
+    ] + [line for statement in _STATEMENTS for line in ['[[policies.edge-in.statements]]'] + statement + ['']])
+
+
+_STATEMENTS = [
+    ['name = "bogons"', 'action = "reject"', 'match = { prefix_set = "bogons" }'],
+    ['name = "too-long"', 'action = "reject"', 'match = { as_path_length = "40.." }'],
+    ['name = "transit-in-path"', 'action = "reject"', 'match = { as_path_set = "transit", route_type = "external" }'],
+    ['name = "blackhole"', 'action = "accept"', 'match = { communities = ["blackhole"], prefixes = ["0.0.0.0/0 ge 32"] }',
+     'set = { communities = { add = ["no-export"] } }'],
+    ['name = "opt-out"', 'action = "reject"', 'match = { community_set = "opt-out" }'],
+    ['name = "documentation-origin"', 'action = "reject"', 'match = { origin_asn = ["64496..64511", "65536..65551"] }'],
+    ['name = "med-clamp"', 'action = "next"', 'match = { med = "1000.." }', 'set = { med = 1000 }'],
+    ['name = "customers"', 'action = "accept"', 'match = { prefix_set = "customers" }',
+     'set = { local_pref = 200, large_communities = { add = ["65000:1:1"] } }'],
+    ['name = "peers"', 'action = "accept"', 'match = { as_path = "^(2914|3257|6453)_" }', 'set = { local_pref = 150 }'],
+    ['name = "rest"', 'action = "accept"', 'set = { communities = { add = ["65000:999"] } }'],
+]
+
+
+TARGETS = {cls.name: cls for cls in (BirdTarget, OpenBgpdTarget, FrrTarget, GoBgpTarget, BgpActorsTarget, BgpActorsPolicyTarget)}
