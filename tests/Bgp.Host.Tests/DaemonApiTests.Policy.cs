@@ -68,6 +68,8 @@ public partial class DaemonApiTests
         Assert.That(file.FindNeighbor(System.Net.IPAddress.Parse("127.10.0.2"))!.ExportPolicy, Is.EqualTo(new Bgp.Wire.EquatableArray<string>(["member-out"])),
             "the member inherits the group's chain");
         Assert.That(File.ReadAllText(ConfigPath), Does.StartWith("# API test\n"), "the operator's text is kept");
+        Assert.That(File.ReadAllText(ConfigPath), Does.Contain("as_path_prepend = 2"), "our own AS twice, written as people write it");
+        Assert.That(file.Policy.FindPolicy("member-out")!.Statements[1].Set.AsPathPrepend, Is.EqualTo(new Bgp.Actors.Config.PrependSetting(Bgp.Actors.Config.PrependSource.Own, 0, 2)));
 
         var list = await Call<ListPoliciesRequest, ListPoliciesResponse>(PolicyReflection.Descriptor, "ListPolicies", new ListPoliciesRequest());
         Assert.That(list.Policies.Select(p => p.Name), Is.EqualTo(new[] { "member-out" }));

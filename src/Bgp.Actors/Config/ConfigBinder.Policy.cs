@@ -10,17 +10,12 @@ namespace Bgp.Actors.Config;
 internal sealed partial class ConfigBinder
 {
     private static readonly string[] NeighborSetKeys = ["addresses", "remote_asns", "peer_groups"];
-    private static readonly string[] PolicyKeys = ["description", "default_action", "statements"];
-    private static readonly string[] StatementKeys = ["name", "action", "match", "set"];
-    private static readonly string[] MatchKeys =
-    [
-        "prefix_set", "prefixes", "as_path_set", "as_path", "as_path_length", "origin_asn", "community_set", "communities",
-        "community_match", "neighbor_set", "route_type", "origin", "next_hop", "local_pref", "med", "family",
-    ];
-    private static readonly string[] SetKeys =
-        ["local_pref", "med", "next_hop", "communities", "ext_communities", "large_communities", "as_path_prepend", "remove_private_as"];
-    private static readonly string[] CommunityEditKeys = ["add", "remove", "replace"];
-    private static readonly string[] PrependKeys = ["asn", "times"];
+    private static readonly string[] PolicyKeys = PolicyFileKeys.Policy;
+    private static readonly string[] StatementKeys = PolicyFileKeys.Statement;
+    private static readonly string[] MatchKeys = PolicyFileKeys.Match;
+    private static readonly string[] SetKeys = PolicyFileKeys.Set;
+    private static readonly string[] CommunityEditKeys = PolicyFileKeys.CommunityEdit;
+    private static readonly string[] PrependKeys = PolicyFileKeys.Prepend;
 
     private static readonly (string Name, PolicyResult Value)[] PolicyResults = [("accept", PolicyResult.Accept), ("reject", PolicyResult.Reject)];
     private static readonly (string Name, StatementAction Value)[] StatementActions =

@@ -25,6 +25,22 @@ public sealed record PolicyConfig(
     public NeighborSetConfig? FindNeighborSet(string name) => NeighborSets.FirstOrDefault(s => s.Name == name);
 }
 
+/// <summary>The keys a policy's tables may hold in the file (the binder's, and the CLI's `policy set` reader's).</summary>
+public static class PolicyFileKeys
+{
+    public static readonly string[] Policy = ["description", "default_action", "statements"];
+    public static readonly string[] Statement = ["name", "action", "match", "set"];
+    public static readonly string[] Match =
+    [
+        "prefix_set", "prefixes", "as_path_set", "as_path", "as_path_length", "origin_asn", "community_set", "communities",
+        "community_match", "neighbor_set", "route_type", "origin", "next_hop", "local_pref", "med", "family",
+    ];
+    public static readonly string[] Set =
+        ["local_pref", "med", "next_hop", "communities", "ext_communities", "large_communities", "as_path_prepend", "remove_private_as"];
+    public static readonly string[] CommunityEdit = ["replace", "remove", "add"];
+    public static readonly string[] Prepend = ["asn", "times"];
+}
+
 public sealed record PrefixSetConfig(string Name, EquatableArray<PrefixRange> Prefixes);
 
 /// <summary>AS path expressions; the set matches a route when any of them does.</summary>

@@ -11,7 +11,7 @@ namespace Bgp.Api.V1;
 /// Policy between its configuration records, the API messages and the TOML written to the file.
 /// The API carries the file's text forms, so one binder validates both.
 /// </summary>
-internal static class PolicyText
+public static class PolicyText
 {
     public static Policy ToProto(PolicyDefinition definition)
     {
@@ -106,14 +106,16 @@ internal static class PolicyText
             StatementAction.Next => "next",
             _ => throw new RpcException(StatusCode.InvalidArgument, $"statement {(s.Name.Length > 0 ? s.Name : (index + 1).ToString(CultureInfo.InvariantCulture))} needs an action"),
         })));
-        if (s.Match is { } m && Match(m) is { Count: > 0 } match) entries.Add(new("match", new TomlTable(match)));
-        if (s.Set is { } a && Set(a) is { Count: > 0 } set) entries.Add(new("set", new TomlTable(set)));
+        if (Match(s.Match) is { Count: > 0 } match) entries.Add(new("match", new TomlTable(match)));
+        if (Set(s.Set) is { Count: > 0 } set) entries.Add(new("set", new TomlTable(set)));
         return entries;
     }
 
-    private static List<KeyValuePair<string, TomlValue>> Match(Match m)
+    /// <summary>A statement's conditions as the file's <c>match</c> table (empty: none).</summary>
+    public static List<KeyValuePair<string, TomlValue>> Match(Match? m)
     {
         var e = new List<KeyValuePair<string, TomlValue>>();
+        if (m is null) return e;
         Text(e, "prefix_set", m.PrefixSet);
         List(e, "prefixes", m.Prefixes);
         Text(e, "as_path_set", m.AsPathSet);
@@ -133,9 +135,11 @@ internal static class PolicyText
         return e;
     }
 
-    private static List<KeyValuePair<string, TomlValue>> Set(Actions a)
+    /// <summary>A statement's changes as the file's <c>set</c> table (empty: none).</summary>
+    public static List<KeyValuePair<string, TomlValue>> Set(Actions? a)
     {
         var e = new List<KeyValuePair<string, TomlValue>>();
+        if (a is null) return e;
         Range(e, "local_pref", a.LocalPref);
         Range(e, "med", a.Med);
         Text(e, "next_hop", a.NextHop);
@@ -143,10 +147,13 @@ internal static class PolicyText
         Edit(e, "ext_communities", a.ExtCommunities);
         Edit(e, "large_communities", a.LargeCommunities);
         if (a.AsPathPrepend is { } p)
-            e.Add(new("as_path_prepend", new TomlTable([
-                new("asn", p.Asn.Length == 0 ? new TomlString("own") : TomlValues.NumberOrString(p.Asn)),
-                new("times", new TomlInteger(p.Times == 0 ? 1 : p.Times)),
-            ])));
+        {
+            // our own AS N times is written `as_path_prepend = N`, as people write it
+            uint times = p.Times == 0 ? 1 : p.Times;
+            e.Add(new("as_path_prepend", p.Asn is "" or "own"
+                ? new TomlInteger(times)
+                : new TomlTable([new("asn", TomlValues.NumberOrString(p.Asn)), new("times", new TomlInteger(times))])));
+        }
         Text(e, "remove_private_as", a.RemovePrivateAs);
         return e;
     }

@@ -186,9 +186,9 @@ internal static class PolicyCommands
         var table = Terminal.NewTable("STATEMENT", "ACTION", "MATCH", "SET");
         foreach (var s in p.Statements)
         {
-            var match = PolicyToml.Inline(PolicyToml.Match(s.Match));
+            var match = PolicyToml.Inline(PolicyText.Match(s.Match));
             table.AddRow(Markup.Escape(s.Name), ActionMarkup(PolicyToml.Action(s.Action)),
-                match.Length == 0 ? "every route" : Markup.Escape(match), Markup.Escape(PolicyToml.Inline(PolicyToml.Set(s.Set))));
+                match.Length == 0 ? "every route" : Markup.Escape(match), Markup.Escape(PolicyToml.Inline(PolicyText.Set(s.Set))));
         }
         call.Terminal.Write(table);
         return 0;

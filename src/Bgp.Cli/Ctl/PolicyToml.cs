@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PolicyFileKeys = Bgp.Actors.Config.PolicyFileKeys;
 using Bgp.Actors.Config.Toml;
 using Bgp.Api.V1;
 
@@ -14,17 +15,12 @@ namespace Bgp.Cli.Ctl;
 /// </summary>
 internal static class PolicyToml
 {
-    private static readonly string[] PolicyKeys = ["description", "default_action", "statements"];
-    private static readonly string[] StatementKeys = ["name", "action", "match", "set"];
-    private static readonly string[] MatchKeys =
-    [
-        "prefix_set", "prefixes", "as_path_set", "as_path", "as_path_length", "origin_asn", "community_set", "communities",
-        "community_match", "neighbor_set", "route_type", "origin", "next_hop", "local_pref", "med", "family",
-    ];
-    private static readonly string[] SetKeys =
-        ["local_pref", "med", "next_hop", "communities", "ext_communities", "large_communities", "as_path_prepend", "remove_private_as"];
-    private static readonly string[] EditKeys = ["replace", "remove", "add"];
-    private static readonly string[] PrependKeys = ["asn", "times"];
+    private static readonly string[] PolicyKeys = PolicyFileKeys.Policy;
+    private static readonly string[] StatementKeys = PolicyFileKeys.Statement;
+    private static readonly string[] MatchKeys = PolicyFileKeys.Match;
+    private static readonly string[] SetKeys = PolicyFileKeys.Set;
+    private static readonly string[] EditKeys = PolicyFileKeys.CommunityEdit;
+    private static readonly string[] PrependKeys = PolicyFileKeys.Prepend;
 
     /// <summary>
     /// Policy <paramref name="name"/> from TOML holding either its part of the configuration file
@@ -247,8 +243,8 @@ internal static class PolicyToml
             text.Append("\n[[policies.").Append(key).Append(".statements]]\n");
             if (s.Name.Length > 0) text.Append("name = ").Append(TomlWriter.FormatString(s.Name)).Append('\n');
             text.Append("action = ").Append(TomlWriter.FormatString(Action(s.Action))).Append('\n');
-            if (Match(s.Match) is { Count: > 0 } match) text.Append("match = ").Append(TomlWriter.FormatValue(new TomlTable(match))).Append('\n');
-            if (Set(s.Set) is { Count: > 0 } set) text.Append("set = ").Append(TomlWriter.FormatValue(new TomlTable(set))).Append('\n');
+            if (PolicyText.Match(s.Match) is { Count: > 0 } match) text.Append("match = ").Append(TomlWriter.FormatValue(new TomlTable(match))).Append('\n');
+            if (PolicyText.Set(s.Set) is { Count: > 0 } set) text.Append("set = ").Append(TomlWriter.FormatValue(new TomlTable(set))).Append('\n');
         }
         return text.ToString();
     }
@@ -264,81 +260,4 @@ internal static class PolicyToml
     /// <summary>Entries as an inline table's inside: <c>prefix_set = "bogons", origin_asn = [64510]</c> (empty: none).</summary>
     public static string Inline(IEnumerable<KeyValuePair<string, TomlValue>> entries) =>
         string.Join(", ", entries.Select(e => $"{TomlWriter.FormatKey(e.Key)} = {TomlWriter.FormatValue(e.Value)}"));
-
-    /// <summary>A statement's conditions as the file's <c>match</c> table.</summary>
-    public static List<KeyValuePair<string, TomlValue>> Match(Match? m)
-    {
-        var e = new List<KeyValuePair<string, TomlValue>>();
-        if (m is null) return e;
-        Text(e, "prefix_set", m.PrefixSet);
-        List(e, "prefixes", m.Prefixes);
-        Text(e, "as_path_set", m.AsPathSet);
-        Text(e, "as_path", m.AsPath);
-        Number(e, "as_path_length", m.AsPathLength);
-        if (m.OriginAsn.Count > 0) e.Add(new("origin_asn", new TomlArray(m.OriginAsn.Select(NumberOrString))));
-        Text(e, "community_set", m.CommunitySet);
-        List(e, "communities", m.Communities);
-        Text(e, "community_match", m.CommunityMatch);
-        Text(e, "neighbor_set", m.NeighborSet);
-        List(e, "route_type", m.RouteType);
-        Text(e, "origin", m.Origin);
-        List(e, "next_hop", m.NextHop);
-        Number(e, "local_pref", m.LocalPref);
-        Number(e, "med", m.Med);
-        List(e, "family", [.. m.Family.Select(Format.Family)]);
-        return e;
-    }
-
-    /// <summary>A statement's changes as the file's <c>set</c> table.</summary>
-    public static List<KeyValuePair<string, TomlValue>> Set(Actions? a)
-    {
-        var e = new List<KeyValuePair<string, TomlValue>>();
-        if (a is null) return e;
-        Number(e, "local_pref", a.LocalPref);
-        Number(e, "med", a.Med);
-        Text(e, "next_hop", a.NextHop);
-        Edit(e, "communities", a.Communities);
-        Edit(e, "ext_communities", a.ExtCommunities);
-        Edit(e, "large_communities", a.LargeCommunities);
-        if (a.AsPathPrepend is { } p)
-        {
-            uint times = p.Times == 0 ? 1 : p.Times;
-            e.Add(new("as_path_prepend", p.Asn is "" or "own"
-                ? new TomlInteger(times)
-                : new TomlTable([new("asn", NumberOrString(p.Asn)), new("times", new TomlInteger(times))])));
-        }
-        Text(e, "remove_private_as", a.RemovePrivateAs);
-        return e;
-    }
-
-    private static void Edit(List<KeyValuePair<string, TomlValue>> e, string key, CommunityEdit? edit)
-    {
-        if (edit is null) return;
-        var parts = new List<KeyValuePair<string, TomlValue>>();
-        if (edit.ReplaceSet || edit.Replace.Count > 0) parts.Add(new("replace", Strings(edit.Replace)));
-        List(parts, "remove", edit.Remove);
-        List(parts, "add", edit.Add);
-        if (parts.Count > 0) e.Add(new(key, new TomlTable(parts)));
-    }
-
-    private static void Text(List<KeyValuePair<string, TomlValue>> e, string key, string value)
-    {
-        if (value.Length > 0) e.Add(new(key, new TomlString(value)));
-    }
-
-    private static void Number(List<KeyValuePair<string, TomlValue>> e, string key, string value)
-    {
-        if (value.Length > 0) e.Add(new(key, NumberOrString(value)));
-    }
-
-    private static void List(List<KeyValuePair<string, TomlValue>> e, string key, IReadOnlyCollection<string> values)
-    {
-        if (values.Count > 0) e.Add(new(key, Strings(values)));
-    }
-
-    private static TomlArray Strings(IEnumerable<string> values) => new(values.Select(v => (TomlValue)new TomlString(v)));
-
-    /// <summary>"200" is the file's integer 200; "+10", "100..200" and "last" stay strings.</summary>
-    private static TomlValue NumberOrString(string text) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? new TomlInteger(n) : new TomlString(text);
 }
