@@ -10,12 +10,6 @@ namespace Bgp.Actors.Config;
 internal sealed partial class ConfigBinder
 {
     private static readonly string[] NeighborSetKeys = ["addresses", "remote_asns", "peer_groups"];
-    private static readonly string[] PolicyKeys = PolicyFileKeys.Policy;
-    private static readonly string[] StatementKeys = PolicyFileKeys.Statement;
-    private static readonly string[] MatchKeys = PolicyFileKeys.Match;
-    private static readonly string[] SetKeys = PolicyFileKeys.Set;
-    private static readonly string[] CommunityEditKeys = PolicyFileKeys.CommunityEdit;
-    private static readonly string[] PrependKeys = PolicyFileKeys.Prepend;
 
     private static readonly (string Name, PolicyResult Value)[] PolicyResults = [("accept", PolicyResult.Accept), ("reject", PolicyResult.Reject)];
     private static readonly (string Name, StatementAction Value)[] StatementActions =
@@ -265,7 +259,7 @@ internal sealed partial class ConfigBinder
                     }
                     break;
                 case "statements": WrongType("statements", item, $"an array of tables ([[policies.{name}.statements]])"); ok = false; break;
-                default: UnknownKey(key, $"[policies.{name}]", PolicyKeys); ok = false; break;
+                default: UnknownKey(key, $"[policies.{name}]", PolicyFileKeys.Policy); ok = false; break;
             }
         }
         return ok ? new PolicyDefinition(name, defaultAction, new([.. statements])) { Description = description } : null;
@@ -288,7 +282,7 @@ internal sealed partial class ConfigBinder
                 case "match" when value is TomlTable m: match = BindMatch(policy, m, sets); ok &= match is not null; break;
                 case "set" when value is TomlTable s: set = BindSet(policy, s); ok &= set is not null; break;
                 case "match" or "set": WrongType(key.Name, value, "a table"); ok = false; break;
-                default: UnknownKey(key, where, StatementKeys); ok = false; break;
+                default: UnknownKey(key, where, PolicyFileKeys.Statement); ok = false; break;
             }
         }
         if (!table.ContainsKey("action"))
@@ -369,7 +363,7 @@ internal sealed partial class ConfigBinder
                     ok &= families is not null;
                     m = m with { Family = families is null ? null : new(families) };
                     break;
-                default: UnknownKey(key, where, MatchKeys); ok = false; break;
+                default: UnknownKey(key, where, PolicyFileKeys.Match); ok = false; break;
             }
         }
         if (table.ContainsKey("community_match") && !table.ContainsKey("communities") && !table.ContainsKey("community_set"))
@@ -438,7 +432,7 @@ internal sealed partial class ConfigBinder
                 case "large_communities": ok &= (s = s with { LargeCommunities = Edit(key.Name, value, CommunityKind.Large) }).LargeCommunities is not null; break;
                 case "as_path_prepend": ok &= (s = s with { AsPathPrepend = Prepend(value) }).AsPathPrepend is not null; break;
                 case "remove_private_as": ok &= (s = s with { RemovePrivateAs = Keyword(key.Name, value, RemovePrivateModes) }).RemovePrivateAs is not null; break;
-                default: UnknownKey(key, where, SetKeys); ok = false; break;
+                default: UnknownKey(key, where, PolicyFileKeys.Set); ok = false; break;
             }
         }
         return ok ? s : null;
@@ -485,9 +479,9 @@ internal sealed partial class ConfigBinder
         bool ok = true;
         foreach (var (editKey, item) in table)
         {
-            if (!CommunityEditKeys.Contains(editKey.Name))
+            if (!PolicyFileKeys.CommunityEdit.Contains(editKey.Name))
             {
-                UnknownKey(editKey, $"`{key}`", CommunityEditKeys);
+                UnknownKey(editKey, $"`{key}`", PolicyFileKeys.CommunityEdit);
                 ok = false;
                 continue;
             }
@@ -556,7 +550,7 @@ internal sealed partial class ConfigBinder
                     ok = false;
                     break;
                 case "times": ok &= Assign(Integer("as_path_prepend.times", item, 1, PrependSetting.MaxTimes, Times), ref times); break;
-                default: UnknownKey(key, "`as_path_prepend`", PrependKeys); ok = false; break;
+                default: UnknownKey(key, "`as_path_prepend`", PolicyFileKeys.Prepend); ok = false; break;
             }
         }
         return ok ? new PrependSetting(source, asn, times) : null;

@@ -15,12 +15,6 @@ namespace Bgp.Cli.Ctl;
 /// </summary>
 internal static class PolicyToml
 {
-    private static readonly string[] PolicyKeys = PolicyFileKeys.Policy;
-    private static readonly string[] StatementKeys = PolicyFileKeys.Statement;
-    private static readonly string[] MatchKeys = PolicyFileKeys.Match;
-    private static readonly string[] SetKeys = PolicyFileKeys.Set;
-    private static readonly string[] EditKeys = PolicyFileKeys.CommunityEdit;
-    private static readonly string[] PrependKeys = PolicyFileKeys.Prepend;
 
     /// <summary>
     /// Policy <paramref name="name"/> from TOML holding either its part of the configuration file
@@ -59,7 +53,7 @@ internal static class PolicyToml
                             throw Error(value.Span, "`statements` must be an array of tables ([[policies.NAME.statements]])");
                         policy.Statements.AddRange(array.Cast<TomlTable>().Select(Statement));
                         break;
-                    default: throw Unknown(key, table == document.Root ? "the policy (or write [policies.NAME])" : $"[policies.{name}]", PolicyKeys);
+                    default: throw Unknown(key, table == document.Root ? "the policy (or write [policies.NAME])" : $"[policies.{name}]", PolicyFileKeys.Policy);
                 }
             }
             return policy;
@@ -84,7 +78,7 @@ internal static class PolicyToml
                         break;
                     case "match": statement.Match = Match(Table(key, value)); break;
                     case "set": statement.Set = Set(Table(key, value)); break;
-                    default: throw Unknown(key, "a statement", StatementKeys);
+                    default: throw Unknown(key, "a statement", PolicyFileKeys.Statement);
                 }
             }
             if (!table.ContainsKey("action"))
@@ -119,7 +113,7 @@ internal static class PolicyToml
                             m.Family.Add(Format.ParseFamily(family) is var f && f != Family.Unspecified
                                 ? f : throw Error(value.Span, $"`family`: unknown family \"{family}\" (ipv4-unicast, ipv6-unicast)"));
                         break;
-                    default: throw Unknown(key, "`match`", MatchKeys);
+                    default: throw Unknown(key, "`match`", PolicyFileKeys.Match);
                 }
             }
             return m;
@@ -140,7 +134,7 @@ internal static class PolicyToml
                     case "large_communities": a.LargeCommunities = Edit(key, value); break;
                     case "as_path_prepend": a.AsPathPrepend = Prepend(key, value); break;
                     case "remove_private_as": a.RemovePrivateAs = String(key, value); break;
-                    default: throw Unknown(key, "`set`", SetKeys);
+                    default: throw Unknown(key, "`set`", PolicyFileKeys.Set);
                 }
             }
             return a;
@@ -158,7 +152,7 @@ internal static class PolicyToml
                     case "replace": edit.Replace.AddRange(Strings(part, items, emptyAllowed: true)); edit.ReplaceSet = true; break;
                     case "remove": edit.Remove.AddRange(Strings(part, items, emptyAllowed: true)); break;
                     case "add": edit.Add.AddRange(Strings(part, items, emptyAllowed: true)); break;
-                    default: throw Unknown(part, $"`{key.Name}`", EditKeys);
+                    default: throw Unknown(part, $"`{key.Name}`", PolicyFileKeys.CommunityEdit);
                 }
             }
             return edit;
@@ -174,7 +168,7 @@ internal static class PolicyToml
                 {
                     case "asn": prepend.Asn = Scalar(part, item); break;
                     case "times": prepend.Times = Times(part, item); break;
-                    default: throw Unknown(part, "`as_path_prepend`", PrependKeys);
+                    default: throw Unknown(part, "`as_path_prepend`", PolicyFileKeys.Prepend);
                 }
             }
             return prepend;
