@@ -71,10 +71,13 @@ internal sealed class TestPki
             names.AddIpAddress(IPAddress.Loopback);
             request.CertificateExtensions.Add(names.Build());
         }
-        var now = DateTimeOffset.UtcNow;
+        // Within the CA's own validity: "now + 1 day" taken a moment after the CA's would end after it
+        // (certificate times are whole seconds, so a second boundary between the two is enough).
+        var notBefore = new DateTimeOffset(ca.NotBefore.ToUniversalTime()).AddMinutes(1);
+        var notAfter = new DateTimeOffset(ca.NotAfter.ToUniversalTime()).AddMinutes(-1);
         var serial = RandomNumberGenerator.GetBytes(12);
         serial[0] &= 0x7F;
-        using var certificate = request.Create(ca, now.AddMinutes(-5), now.AddDays(1), serial);
+        using var certificate = request.Create(ca, notBefore, notAfter, serial);
         File.WriteAllText(certFile, certificate.ExportCertificatePem());
         File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
     }
