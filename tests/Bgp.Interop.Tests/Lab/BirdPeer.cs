@@ -13,7 +13,7 @@ public sealed partial class BirdPeer : LabPeer
     internal BirdPeer(LabPeerOptions options, string workDir) : base(PeerKind.Bird, options, workDir) { }
 
     public override LabCapabilities Capabilities { get; } = new(
-        Md5: true, TtlSecurity: true, ShutdownCommunication: true, ReportsShutdownCommunication: true, StaysDownAfterShutdown: true);
+        Md5: true, TtlSecurity: true, ShutdownCommunication: true, FixedShutdownText: null, ReportsShutdownCommunication: true, StaysDownAfterShutdown: true);
 
     protected override string ConfigFileName => "bird.conf";
     protected override string TemplateName => "bird.conf";

@@ -24,7 +24,7 @@ public sealed class ExaBgpPeer : LabPeer
     internal ExaBgpPeer(LabPeerOptions options, string workDir) : base(PeerKind.ExaBgp, options, workDir) { }
 
     public override LabCapabilities Capabilities { get; } = new(
-        Md5: true, TtlSecurity: true, ShutdownCommunication: false, ReportsShutdownCommunication: false, StaysDownAfterShutdown: false);
+        Md5: true, TtlSecurity: true, ShutdownCommunication: false, FixedShutdownText: "Administrative Shutdown", ReportsShutdownCommunication: false, StaysDownAfterShutdown: false);
 
     protected override string ConfigFileName => "exabgp.conf";
     protected override string TemplateName => "exabgp.conf";

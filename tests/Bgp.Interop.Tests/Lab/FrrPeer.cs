@@ -13,7 +13,7 @@ public sealed class FrrPeer : LabPeer
     internal FrrPeer(LabPeerOptions options, string workDir) : base(PeerKind.Frr, options, workDir) { }
 
     public override LabCapabilities Capabilities { get; } = new(
-        Md5: true, TtlSecurity: true, ShutdownCommunication: true, ReportsShutdownCommunication: true, StaysDownAfterShutdown: true);
+        Md5: true, TtlSecurity: true, ShutdownCommunication: true, FixedShutdownText: null, ReportsShutdownCommunication: true, StaysDownAfterShutdown: true);
 
     protected override string ConfigFileName => "bgpd.conf";
     protected override string TemplateName => "frr-bgpd.conf";

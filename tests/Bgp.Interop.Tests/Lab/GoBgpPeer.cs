@@ -23,7 +23,7 @@ public sealed partial class GoBgpPeer : LabPeer
     public int ApiPort { get; }
 
     public override LabCapabilities Capabilities { get; } = new(
-        Md5: true, TtlSecurity: true, ShutdownCommunication: true, ReportsShutdownCommunication: true, StaysDownAfterShutdown: true);
+        Md5: true, TtlSecurity: true, ShutdownCommunication: true, FixedShutdownText: null, ReportsShutdownCommunication: true, StaysDownAfterShutdown: true);
 
     protected override string ConfigFileName => "gobgpd.toml";
     protected override string TemplateName => "gobgpd.toml";

@@ -40,11 +40,13 @@ public sealed record LabRoute(string Prefix, string? NextHop, IReadOnlyList<uint
 /// <param name="Md5">TCP MD5 (RFC 2385).</param>
 /// <param name="TtlSecurity">GTSM (RFC 5082).</param>
 /// <param name="ShutdownCommunication">Sends a Cease/Administrative Shutdown carrying our text (RFC 8203/9003).</param>
+/// <param name="FixedShutdownText">The shutdown communication a daemon that cannot carry ours sends instead (null: ours, or none).</param>
 /// <param name="ReportsShutdownCommunication">Shows a received shutdown communication in <see cref="LabSession"/>.</param>
 /// <param name="StaysDownAfterShutdown">After <c>ShutdownSessionAsync</c> the session stays down until <c>EnableSessionAsync</c>.</param>
 public sealed record LabCapabilities(
     bool Md5,
     bool TtlSecurity,
     bool ShutdownCommunication,
+    string? FixedShutdownText,
     bool ReportsShutdownCommunication,
     bool StaysDownAfterShutdown);

@@ -14,7 +14,7 @@ public sealed class OpenBgpdPeer : LabPeer
     internal OpenBgpdPeer(LabPeerOptions options, string workDir) : base(PeerKind.OpenBgpd, options, workDir) { }
 
     public override LabCapabilities Capabilities { get; } = new(
-        Md5: true, TtlSecurity: true, ShutdownCommunication: true, ReportsShutdownCommunication: true, StaysDownAfterShutdown: true);
+        Md5: true, TtlSecurity: true, ShutdownCommunication: true, FixedShutdownText: null, ReportsShutdownCommunication: true, StaysDownAfterShutdown: true);
 
     protected override string ConfigFileName => "bgpd.conf";
     protected override string TemplateName => "openbgpd.conf";
