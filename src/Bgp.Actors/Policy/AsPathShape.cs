@@ -78,7 +78,7 @@ internal sealed class AsPathShape
     public static bool TryContainsAny(AsPath path, uint[] asns, out bool found)
     {
         found = false;
-        foreach (var segment in path.Segments.AsSpan())
+        foreach (var segment in path.Segments)
         {
             if (segment.Asns.Count == 0) return false;
             foreach (uint asn in segment.Asns)
@@ -91,7 +91,7 @@ internal sealed class AsPathShape
     public bool TryMatch(AsPath path, out bool match)
     {
         match = false;
-        var segments = path.Segments.AsSpan();
+        var segments = path.Segments;
         foreach (var segment in segments)
             if (segment.Asns.Count == 0) return false;
         switch (_anchor)
@@ -105,13 +105,13 @@ internal sealed class AsPathShape
                         if (Is(asn)) { match = true; return true; }
                 return true;
             case Anchor.First:
-                match = segments.Length > 0 && segments[0].SegmentType == AsPathSegmentType.AsSequence && Is(segments[0].Asns[0]);
+                match = segments.Count > 0 && segments[0].SegmentType == AsPathSegmentType.AsSequence && Is(segments[0].Asns[0]);
                 return true;
             case Anchor.Last:
-                match = segments.Length > 0 && segments[^1].SegmentType == AsPathSegmentType.AsSequence && Is(segments[^1].Asns[^1]);
+                match = segments.Count > 0 && segments[^1].SegmentType == AsPathSegmentType.AsSequence && Is(segments[^1].Asns[^1]);
                 return true;
             default:
-                match = segments.Length == 1 && segments[0].SegmentType == AsPathSegmentType.AsSequence && segments[0].Asns.Count == 1
+                match = segments.Count == 1 && segments[0].SegmentType == AsPathSegmentType.AsSequence && segments[0].Asns.Count == 1
                     && Is(segments[0].Asns[0]);
                 return true;
         }

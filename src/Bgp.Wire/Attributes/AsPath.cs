@@ -20,13 +20,55 @@ public readonly record struct AsPathSegment(AsPathSegmentType SegmentType, Equat
     };
 }
 
-/// <summary>An AS path with 4-octet ASNs (a value: one allocation fewer per decoded route).</summary>
-public readonly record struct AsPath(EquatableArray<AsPathSegment> Segments)
+/// <summary>
+/// An AS path with 4-octet ASNs (a value: one allocation fewer per decoded route). A path that is one
+/// AS_SEQUENCE, the shape of nearly every route, holds just its ASN array; any other keeps an array of
+/// segments. Equality is by segments, whatever the representation.
+/// </summary>
+public readonly struct AsPath : IEquatable<AsPath>
 {
-    public static readonly AsPath Empty = new(EquatableArray<AsPathSegment>.Empty);
+    /// <summary>null: empty; <c>uint[]</c>: one AS_SEQUENCE; <see cref="AsPathSegment"/>[]: anything else.</summary>
+    private readonly object? _data;
 
-    public static AsPath FromSequence(params uint[] asns) =>
-        asns.Length == 0 ? Empty : new AsPath(new EquatableArray<AsPathSegment>([AsPathSegment.Sequence(asns)]));
+    public AsPath(EquatableArray<AsPathSegment> segments)
+    {
+        if (segments.Count == 1 && segments[0].SegmentType == AsPathSegmentType.AsSequence)
+            _data = segments[0].Asns.ExactArray();
+        else if (segments.Count > 0)
+            _data = segments.ExactArray();
+    }
+
+    private AsPath(uint[] sequence) => _data = sequence;
+
+    public static readonly AsPath Empty = default;
+
+    /// <summary>One AS_SEQUENCE of <paramref name="asns"/> (the array is held, not copied).</summary>
+    public static AsPath FromSequence(params uint[] asns) => asns.Length == 0 ? Empty : new AsPath(asns);
+
+    /// <summary>The segments, in order (a view: nothing is copied).</summary>
+    public AsPathSegments Segments => new(_data);
+
+    public bool Equals(AsPath other)
+    {
+        var a = Segments;
+        var b = other.Segments;
+        if (a.Count != b.Count) return false;
+        for (int i = 0; i < a.Count; i++)
+            if (a[i] != b[i]) return false;
+        return true;
+    }
+
+    public override bool Equals(object? obj) => obj is AsPath other && Equals(other);
+
+    public override int GetHashCode()
+    {
+        var h = new HashCode();
+        foreach (var s in Segments) h.Add(s);
+        return h.ToHashCode();
+    }
+
+    public static bool operator ==(AsPath a, AsPath b) => a.Equals(b);
+    public static bool operator !=(AsPath a, AsPath b) => !a.Equals(b);
 
     /// <summary>Path length for best-path selection (RFC 4271 §9.1.2.2 a).</summary>
     public int Length
@@ -123,7 +165,7 @@ public readonly record struct AsPath(EquatableArray<AsPathSegment> Segments)
                 result.RemoveAt(i);
             }
         }
-        return new AsPath(result.ToArray());
+        return new AsPath(new EquatableArray<AsPathSegment>(result.ToArray()));
     }
 
     public override string ToString()
@@ -142,5 +184,64 @@ public readonly record struct AsPath(EquatableArray<AsPathSegment> Segments)
             sb.Append(open).AppendJoin(sep, seg.Asns.AsSpan().ToArray()).Append(close);
         }
         return sb.ToString();
+    }
+}
+
+/// <summary>The segments of an <see cref="AsPath"/>: an indexable view over either of its representations.</summary>
+public readonly struct AsPathSegments : IReadOnlyList<AsPathSegment>
+{
+    private readonly object? _data;
+
+    internal AsPathSegments(object? data) => _data = data;
+
+    public int Count => _data switch
+    {
+        null => 0,
+        uint[] => 1,
+        _ => ((AsPathSegment[])_data).Length,
+    };
+
+    public bool IsEmpty => _data is null;
+
+    public AsPathSegment this[int index]
+    {
+        get
+        {
+            if (_data is uint[] sequence)
+            {
+                if (index != 0) throw new ArgumentOutOfRangeException(nameof(index));
+                return new AsPathSegment(AsPathSegmentType.AsSequence, new EquatableArray<uint>(sequence));
+            }
+            if (_data is null) throw new ArgumentOutOfRangeException(nameof(index));
+            return ((AsPathSegment[])_data)[index];
+        }
+    }
+
+    public AsPathSegment[] ToArray()
+    {
+        var result = new AsPathSegment[Count];
+        for (int i = 0; i < result.Length; i++) result[i] = this[i];
+        return result;
+    }
+
+    public Enumerator GetEnumerator() => new(this);
+    IEnumerator<AsPathSegment> IEnumerable<AsPathSegment>.GetEnumerator() => ((IEnumerable<AsPathSegment>)ToArray()).GetEnumerator();
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => ToArray().GetEnumerator();
+
+    public struct Enumerator
+    {
+        private readonly AsPathSegments _segments;
+        private readonly int _count;
+        private int _index;
+
+        internal Enumerator(AsPathSegments segments)
+        {
+            _segments = segments;
+            _count = segments.Count;
+            _index = -1;
+        }
+
+        public bool MoveNext() => ++_index < _count;
+        public readonly AsPathSegment Current => _segments[_index];
     }
 }

@@ -23,6 +23,11 @@ public sealed record OriginAttribute(Origin Value) : PathAttribute
     public static readonly OriginAttribute Igp = new(Origin.Igp);
     public static readonly OriginAttribute Egp = new(Origin.Egp);
     public static readonly OriginAttribute Incomplete = new(Origin.Incomplete);
+
+    private static readonly OriginAttribute[] s_byValue = [Igp, Egp, Incomplete];
+
+    /// <summary>The shared instance for a defined ORIGIN value.</summary>
+    public static OriginAttribute Of(Origin value) => s_byValue[(int)value];
 }
 
 /// <summary>AS_PATH (RFC 4271 §5.1.2), always held with 4-octet ASNs whatever the session encodes.</summary>

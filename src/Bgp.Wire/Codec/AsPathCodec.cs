@@ -28,7 +28,9 @@ public static class AsPathCodec
                 for (int k = 0; k < one.Length; k++) one[k] = BinaryPrimitives.ReadUInt32BigEndian(src[(k * 4)..]);
             else
                 for (int k = 0; k < one.Length; k++) one[k] = BinaryPrimitives.ReadUInt16BigEndian(src[(k * 2)..]);
-            path = new AsPath(new EquatableArray<AsPathSegment>([new AsPathSegment((AsPathSegmentType)v[0], one)]));
+            path = v[0] == (byte)AsPathSegmentType.AsSequence
+                ? AsPath.FromSequence(one)
+                : new AsPath(new EquatableArray<AsPathSegment>([new AsPathSegment((AsPathSegmentType)v[0], one)]));
             return true;
         }
 
@@ -59,7 +61,7 @@ public static class AsPathCodec
                 for (int k = 0; k < count; k++, i += 2) asns[k] = BinaryPrimitives.ReadUInt16BigEndian(v[i..]);
             segs[s] = new AsPathSegment(type, asns);
         }
-        path = new AsPath(segs);
+        path = new AsPath(new EquatableArray<AsPathSegment>(segs));
         return true;
     }
 

@@ -46,11 +46,9 @@ internal static class AttributeTable
         // RFC 7606 §7.3
         Add(AttrType.NextHop, "NEXT_HOP", WK, Withdraw, UpdateErrorSubcode.InvalidNextHopAttribute, DecodeNextHop);
         // RFC 7606 §7.4
-        Add(AttrType.MultiExitDisc, "MULTI_EXIT_DISC", ON, Withdraw, UpdateErrorSubcode.AttributeLengthError,
-            (v, ref c) => Fixed4(v, ref c) is { } x ? ScalarAttributeCache.Med(x) : null);
+        Add(AttrType.MultiExitDisc, "MULTI_EXIT_DISC", ON, Withdraw, UpdateErrorSubcode.AttributeLengthError, DecodeMed);
         // RFC 7606 §7.5
-        Add(AttrType.LocalPref, "LOCAL_PREF", WK, Withdraw, UpdateErrorSubcode.AttributeLengthError,
-            (v, ref c) => Fixed4(v, ref c) is { } x ? ScalarAttributeCache.LocalPref(x) : null);
+        Add(AttrType.LocalPref, "LOCAL_PREF", WK, Withdraw, UpdateErrorSubcode.AttributeLengthError, DecodeLocalPref);
         // RFC 7606 §7.6
         Add(AttrType.AtomicAggregate, "ATOMIC_AGGREGATE", WK, Discard, UpdateErrorSubcode.AttributeLengthError, DecodeAtomicAggregate);
         // RFC 7606 §7.7
@@ -101,7 +99,13 @@ internal static class AttributeTable
         return null;
     }
 
-    private static PathAttribute? DecodeOrigin(ReadOnlySpan<byte> v, ref AttrDecodeContext c)
+    internal static PathAttribute? DecodeMed(ReadOnlySpan<byte> v, ref AttrDecodeContext c) =>
+        Fixed4(v, ref c) is { } x ? ScalarAttributeCache.Med(x) : null;
+
+    internal static PathAttribute? DecodeLocalPref(ReadOnlySpan<byte> v, ref AttrDecodeContext c) =>
+        Fixed4(v, ref c) is { } x ? ScalarAttributeCache.LocalPref(x) : null;
+
+    internal static PathAttribute? DecodeOrigin(ReadOnlySpan<byte> v, ref AttrDecodeContext c)
     {
         if (v.Length != 1) return Fail(ref c, $"length {v.Length}, expected 1");
         return v[0] switch
@@ -113,10 +117,10 @@ internal static class AttributeTable
         };
     }
 
-    private static PathAttribute? DecodeAsPath(ReadOnlySpan<byte> v, ref AttrDecodeContext c) =>
+    internal static PathAttribute? DecodeAsPath(ReadOnlySpan<byte> v, ref AttrDecodeContext c) =>
         AsPathCodec.TryRead(v, c.Codec.FourOctetAs ? 4 : 2, out var path, out c.Error) ? new AsPathAttribute(path) : null;
 
-    private static PathAttribute? DecodeNextHop(ReadOnlySpan<byte> v, ref AttrDecodeContext c) =>
+    internal static PathAttribute? DecodeNextHop(ReadOnlySpan<byte> v, ref AttrDecodeContext c) =>
         v.Length == 4 ? ScalarAttributeCache.NextHop(BinaryPrimitives.ReadUInt32BigEndian(v)) : Fail(ref c, $"length {v.Length}, expected 4");
 
     private static PathAttribute? DecodeAtomicAggregate(ReadOnlySpan<byte> v, ref AttrDecodeContext c) =>
@@ -139,7 +143,7 @@ internal static class AttributeTable
         return false;
     }
 
-    private static PathAttribute? DecodeCommunities(ReadOnlySpan<byte> v, ref AttrDecodeContext c)
+    internal static PathAttribute? DecodeCommunities(ReadOnlySpan<byte> v, ref AttrDecodeContext c)
     {
         if (!NonZeroMultiple(v, 4, ref c)) return null;
         var items = new Community[v.Length / 4];

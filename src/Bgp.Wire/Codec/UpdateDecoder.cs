@@ -57,8 +57,8 @@ public static class UpdateDecoder
 
         var seenBits = new TypeCodeSet();
         Span<ulong> seen = seenBits;
-        var attributes = DecodeAttributes(attrField, ctx, seen, ref errors, out bool fatal);
-        if (fatal) return null;
+        var attributes = DecodeAttributes(attrField, ctx, seen, ref errors);
+        if (attributes is null) return null;
 
         var msg = new UpdateMessage(withdrawn, attributes, nlri);
         CheckMandatory(msg, ctx, seen, ref errors);
@@ -76,15 +76,16 @@ public static class UpdateDecoder
         errors = null;
         var seenBits = new TypeCodeSet();
         Span<ulong> seen = seenBits;
-        var result = DecodeAttributes(attributes, ctx, seen, ref errors, out bool fatal);
-        return fatal ? null : (EquatableArray<PathAttribute>?)result;
+        var result = DecodeAttributes(attributes, ctx, seen, ref errors);
+        return result is null ? null : (EquatableArray<PathAttribute>?)new EquatableArray<PathAttribute>(result);
     }
 
     /// <param name="seen">256 bits, one per type code present on the wire (malformed or not).</param>
-    private static EquatableArray<PathAttribute> DecodeAttributes(ReadOnlySpan<byte> field, CodecContext ctx, Span<ulong> seen, ref WireErrors? errors, out bool fatal)
+    /// <returns>The attributes, or null when the list calls for a session reset. An array rather than an
+    /// <see cref="EquatableArray{T}"/>: building the struct here cost a store-forwarding stall per call.</returns>
+    private static PathAttribute[]? DecodeAttributes(ReadOnlySpan<byte> field, CodecContext ctx, Span<ulong> seen, ref WireErrors? errors)
     {
-        fatal = false;
-        if (field.IsEmpty) return default;
+        if (field.IsEmpty) return [];
 
         var stackBuf = new AttrBuffer();
         Span<PathAttribute> scratch = stackBuf;
@@ -109,7 +110,7 @@ public static class UpdateDecoder
             int hdr = ext ? 4 : 3;
             if (i + hdr + len > field.Length)
             {
-                if (Overrun(ref errors, field[i..], code, len)) { fatal = true; return default; }
+                if (Overrun(ref errors, field[i..], code, len)) return null;
                 break;
             }
             // Extended Length is remembered only where the sender chose it needlessly (len <= 255);
@@ -124,7 +125,7 @@ public static class UpdateDecoder
             ulong bit = 1UL << (code & 63);
             if ((word & bit) != 0)
             {
-                if (Repeated(ref errors, code)) { fatal = true; return default; }
+                if (Repeated(ref errors, code)) return null;
                 continue;
             }
             word |= bit;
@@ -135,8 +136,7 @@ public static class UpdateDecoder
                 if ((flags & (byte)AttrFlags.Optional) == 0)
                 {
                     UnrecognizedWellKnown(ref errors, whole, code);
-                    fatal = true;
-                    return default;
+                    return null;
                 }
                 Append(ref scratch, ref count, new RawAttribute(code, value.ToArray()) { Flags = (AttrFlags)flags });
                 continue;
@@ -146,14 +146,26 @@ public static class UpdateDecoder
             const byte otMask = (byte)(AttrFlags.Optional | AttrFlags.Transitive);
             if ((flags & otMask) != (byte)desc.Flags)
             {
-                if (FlagsConflict(ref errors, desc, flags, value, whole)) { fatal = true; return default; }
+                if (FlagsConflict(ref errors, desc, flags, value, whole)) return null;
                 continue;
             }
 
-            var attr = desc.Decode(value, ref actx);
+            // The attributes of nearly every UPDATE are called directly (the JIT can inline them);
+            // the rest go through the table's delegate.
+            var attr = code switch
+            {
+                (byte)AttrType.Origin when value.Length == 1 && value[0] <= (byte)Origin.Incomplete => OriginAttribute.Of((Origin)value[0]),
+                (byte)AttrType.Origin => AttributeTable.DecodeOrigin(value, ref actx),
+                (byte)AttrType.AsPath => AttributeTable.DecodeAsPath(value, ref actx),
+                (byte)AttrType.NextHop => AttributeTable.DecodeNextHop(value, ref actx),
+                (byte)AttrType.MultiExitDisc => AttributeTable.DecodeMed(value, ref actx),
+                (byte)AttrType.LocalPref => AttributeTable.DecodeLocalPref(value, ref actx),
+                (byte)AttrType.Communities => AttributeTable.DecodeCommunities(value, ref actx),
+                _ => desc.Decode(value, ref actx),
+            };
             if (attr is null)
             {
-                if (DecodeFailed(ref errors, desc, ref actx, whole)) { fatal = true; return default; }
+                if (DecodeFailed(ref errors, desc, ref actx, whole)) return null;
                 continue;
             }
 
@@ -181,7 +193,7 @@ public static class UpdateDecoder
         if (as4Path is not null || as4Aggregator is not null)
             FoldAs4(scratch[..count], ctx, as4Path, as4Aggregator, ref errors);
 
-        return new EquatableArray<PathAttribute>(count == 0 ? [] : scratch[..count].ToArray());
+        return count == 0 ? [] : scratch[..count].ToArray();
     }
 
     private static void Append(ref Span<PathAttribute> scratch, ref int count, PathAttribute a)

@@ -45,6 +45,9 @@ public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadO
     }
 
     public ReadOnlySpan<T> AsSpan() => new(_items, 0, _count);
+
+    /// <summary>The items as an array of exactly <see cref="Count"/>: the backing array when it has no spare slots, else a copy.</summary>
+    internal T[] ExactArray() => _items is not null && _items.Length == _count ? _items : AsSpan().ToArray();
     public ReadOnlyMemory<T> AsMemory() => new(_items, 0, _count);
     public T[] ToArray() => AsSpan().ToArray();
 
