@@ -80,8 +80,9 @@ public sealed class PeerManagerActor(
                 if (_peers.TryGetValue(enable.Address, out var toEnable))
                 {
                     var enabled = new Reply<bool>();
-                    await toEnable.Session.TellAsync(new SessionCommand.Enable(enabled));
+                    // the change first: the session's own events are its effects and must come after it
                     Changed(enable.Address, "enabled");
+                    await toEnable.Session.TellAsync(new SessionCommand.Enable(enabled));
                     _ = ReplyWhenActedAsync(enabled, enable.Reply, PeerChangeResult.Done($"neighbor {enable.Address} enabled"));
                 }
                 else enable.Reply.Complete(Unknown(enable.Address));
@@ -90,8 +91,8 @@ public sealed class PeerManagerActor(
                 if (_peers.TryGetValue(disable.Address, out var toDisable))
                 {
                     var disabled = new Reply<bool>();
-                    await toDisable.Session.TellAsync(new SessionCommand.Disable(NotificationMessage.Shutdown(disable.ShutdownText), disabled));
                     Changed(disable.Address, disable.ShutdownText is { Length: > 0 } text ? $"disabled: {text}" : "disabled");
+                    await toDisable.Session.TellAsync(new SessionCommand.Disable(NotificationMessage.Shutdown(disable.ShutdownText), disabled));
                     _ = ReplyWhenActedAsync(disabled, disable.Reply, PeerChangeResult.Done($"neighbor {disable.Address} disabled"));
                 }
                 else disable.Reply.Complete(Unknown(disable.Address));
@@ -145,16 +146,17 @@ public sealed class PeerManagerActor(
     private PeerChangeResult Add(NeighborConfig neighbor)
     {
         if (_peers.ContainsKey(neighbor.Address)) return PeerChangeResult.Refused($"neighbor {neighbor.Address} already exists");
-        Spawn(neighbor);
-        _config = _config with { Neighbors = new EquatableArray<NeighborConfig>([.. _config.Neighbors, neighbor]) };
         Context.Log.LogInformation("neighbor {Peer} AS{RemoteAs} added", neighbor.Address, neighbor.RemoteAsn);
         Changed(neighbor.Address, $"added (AS{neighbor.RemoteAsn})");
+        Spawn(neighbor);
+        _config = _config with { Neighbors = new EquatableArray<NeighborConfig>([.. _config.Neighbors, neighbor]) };
         return PeerChangeResult.Done($"neighbor {neighbor.Address} added");
     }
 
     private async Task<PeerChangeResult> RemoveAsync(IPAddress address, CeaseSubcode why)
     {
         if (!_peers.Remove(address, out var peer)) return Unknown(address);
+        if (why == CeaseSubcode.PeerDeconfigured) Changed(address, "removed");
         await peer.Session.TellAsync(new SessionCommand.Disable(new NotificationMessage(NotificationCode.Cease, (byte)why)));
         try
         {
@@ -170,7 +172,6 @@ public sealed class PeerManagerActor(
         if (peer.Neighbor.Md5Password is not null) listener?.SetMd5Key(address, null);
         _config = _config with { Neighbors = new EquatableArray<NeighborConfig>([.. _config.Neighbors.Where(n => !n.Address.Equals(address))]) };
         Context.Log.LogInformation("neighbor {Peer} removed", address);
-        if (why == CeaseSubcode.PeerDeconfigured) Changed(address, "removed");
         return PeerChangeResult.Done($"neighbor {address} removed");
     }
 
@@ -204,10 +205,10 @@ public sealed class PeerManagerActor(
             bool resets = diff.Changes.Any(c => c.ResetsSession && c.Path.StartsWith(path, StringComparison.Ordinal));
             if (resets)
             {
+                Changed(neighbor.Address, "reset: changed settings need a new OPEN");
                 await RemoveAsync(neighbor.Address, CeaseSubcode.OtherConfigurationChange);
                 Spawn(neighbor, existing.Counters);
                 Context.Log.LogInformation("neighbor {Peer}: changed settings need a new OPEN; session reset", neighbor.Address);
-                Changed(neighbor.Address, "reset: changed settings need a new OPEN");
             }
             else
             {

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Bgp.Actors.Events;
+using Bgp.Actors.Fsm;
+using Bgp.Actors.Rib;
+using Bgp.Actors.Runtime;
+using Bgp.Actors.Sessions;
+using Bgp.Wire;
+using NUnit.Framework;
+
+namespace Bgp.Actors.Tests.Sessions;
+
+/// <summary>
+/// A neighbor event (enabled, disabled) is the cause of the session events that follow it, so a watcher
+/// sees it first: the peer manager publishes it before it tells the session. Published after, the session
+/// (on another thread) could win the race, and a client reading "disabled, then the session going down"
+/// would skip the session event while waiting for the neighbor one (a daemon test hit that once).
+/// The clock makes the race deterministic: the manager's reading of the time for its event takes 100 ms,
+/// so if the session had already been told, its events would come first every time.
+/// </summary>
+[TestFixture]
+public class NeighborEventOrderTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+    private static readonly IPAddress Peer = IPAddress.Parse("10.0.0.2");
+
+    [Test]
+    public async Task Disable_and_enable_publish_the_neighbor_event_before_the_session_events_they_cause()
+    {
+        var config = TestConfigs.Load("""
+            [global]
+            asn = 65000
+            router_id = "10.0.0.1"
+            listen_addresses = []
+
+            [[neighbors]]
+            address = "10.0.0.2"
+            remote_asn = 65002
+            connect_retry = 1
+            export = "none"
+            """);
+        var hub = new EventHub(TimeProvider.System);
+        var queue = new EventQueue<BgpEvent>(4096);
+        hub.Subscribe(EventFilter.All, queue, withHistory: false);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var events = queue.ReadAllAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+
+        await using var system = new ActorSystem(time: new SlowForTheManager());
+        var rib = system.Spawn<RibCommand>("rib", () => new RibActor(RibSettings.From(config.Global)));
+        var dialled = new ConcurrentQueue<ScriptedPeer>();
+        var connector = new InMemoryConnector(request =>
+        {
+            var (client, server) = InMemoryConnector.Pair(IPAddress.Parse("10.0.0.1"), request.Remote.Address);
+            dialled.Enqueue(new ScriptedPeer(server.Pipe));
+            return client;
+        });
+        var manager = system.Spawn<ManagerCommand>("peers", () => new PeerManagerActor(config, rib, connector, listener: null,
+            (n, g) => new PeerSessionSettings(n, g) { Seed = 7, IdleHoldTime = TimeSpan.FromMilliseconds(10) }, hub));
+
+        var peers = new List<ScriptedPeer>();
+        try
+        {
+            for (int cycle = 0; cycle < 3; cycle++)
+            {
+                var peer = await NextDialAsync(dialled);
+                peers.Add(peer);
+                await peer.HandshakeAsync(65002, 0x0A000002, 90, AfiSafi.Ipv4Unicast);
+                await NextAsync(events, e => e is SessionStateEvent { To: SessionState.Established }, "Established");
+
+                var disabled = new Reply<PeerChangeResult>();
+                await manager.TellAsync(new ManagerCommand.DisablePeer(Peer, $"cycle {cycle}", disabled));
+                var first = await NextAsync(events, _ => true, "the first event after disabling");
+                Assert.That(first, Is.InstanceOf<NeighborChangeEvent>().With.Property("Change").EqualTo($"disabled: cycle {cycle}"),
+                    $"cycle {cycle}: the neighbor event comes before the session's");
+                var down = await NextAsync(events, _ => true, "the session going down");
+                Assert.That(down, Is.InstanceOf<SessionStateEvent>().With.Property("From").EqualTo(SessionState.Established));
+                await NextAsync(events, e => e is NotificationEvent { Sent: true, Subcode: (byte)CeaseSubcode.AdministrativeShutdown }, "the Cease");
+                await disabled.Task.WaitAsync(Wait);
+
+                var enabled = new Reply<PeerChangeResult>();
+                await manager.TellAsync(new ManagerCommand.EnablePeer(Peer, enabled));
+                first = await NextAsync(events, _ => true, "the first event after enabling");
+                Assert.That(first, Is.InstanceOf<NeighborChangeEvent>().With.Property("Change").EqualTo("enabled"),
+                    $"cycle {cycle}: the neighbor event comes before the session's");
+                await enabled.Task.WaitAsync(Wait);
+            }
+        }
+        finally
+        {
+            foreach (var p in peers) await p.DisposeAsync();
+            while (dialled.TryDequeue(out var p)) await p.DisposeAsync();
+            queue.Close();
+        }
+    }
+
+    /// <summary>System time, read 100 ms late when the peer manager asks (its event's time stamp).</summary>
+    private sealed class SlowForTheManager : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow()
+        {
+            var frames = new System.Diagnostics.StackTrace(1, false).GetFrames();
+            if (frames.Any(f => f.GetMethod()?.DeclaringType is { } t && (t == typeof(PeerManagerActor) || t.DeclaringType == typeof(PeerManagerActor))))
+                Thread.Sleep(100);
+            return base.GetUtcNow();
+        }
+    }
+
+    private static async Task<ScriptedPeer> NextDialAsync(ConcurrentQueue<ScriptedPeer> dialled)
+    {
+        for (int i = 0; i < 250; i++)
+        {
+            if (dialled.TryDequeue(out var peer)) return peer;
+            await Task.Delay(20);
+        }
+        throw new AssertionException("the session did not dial out within 5 s");
+    }
+
+    private static async Task<BgpEvent> NextAsync(IAsyncEnumerator<QueuedEvent<BgpEvent>> events, Func<BgpEvent, bool> wanted, string what)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            // bounded by the enumerator's 60 s token
+            if (!await events.MoveNextAsync()) break;
+            var item = events.Current.Item ?? throw new AssertionException($"events were lost waiting for {what}");
+            if (wanted(item)) return item;
+        }
+        throw new AssertionException($"no {what} among the next 100 events");
+    }
+}
