@@ -1,4 +1,5 @@
 using System.Net;
+using BgpConfig = Bgp.Actors.Config.BgpConfig;
 using System.Net.Sockets;
 using Bgp.Api.Grpc;
 using Bgp.Api.Grpc.Client;
@@ -255,6 +256,55 @@ public partial class DaemonApiTests
         var bye = await back.ExpectAsync<NotificationMessage>();
         Assert.That(bye.ShutdownCommunication, Is.EqualTo("upgrade to 2.0"));
         Assert.That(await daemon.WaitForExitAsync(Wait), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_disable_is_persisted_so_a_restart_keeps_the_neighbor_down_and_its_remote_port_is_dialled()
+    {
+        var listener = _scripted.Listen("127.10.0.8", port: 1790);
+        var daemon = await StartAsync(DaemonConfig.DialedNeighbor("127.10.0.8", 65008, Us) + "\nremote_port = 1790\n");
+        try
+        {
+            var peer = await _scripted.AcceptAndHandshakeAsync(listener, 65008, 0x7F0A0008);
+            await Call<DisableNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "DisableNeighbor",
+                new DisableNeighborRequest { Address = "127.10.0.8", ShutdownText = "moving racks" });
+            Assert.That((await peer.ExpectAsync<NotificationMessage>()).ShutdownCommunication, Is.EqualTo("moving racks"));
+            var written = BgpConfig.Load(ConfigPath).Config!.FindNeighbor(IPAddress.Parse("127.10.0.8"))!;
+            Assert.That((written.Enabled, written.RemotePort), Is.EqualTo((false, 1790)));
+
+            daemon.Signal("TERM");
+            Assert.That(await daemon.WaitForExitAsync(Wait), Is.Zero);
+        }
+        finally
+        {
+            daemon.Dispose();
+        }
+
+        // the same file: the neighbor starts disabled and is never dialled
+        daemon = BgpactorsdProcess.Start(ConfigPath);
+        try
+        {
+            await daemon.WaitForLogAsync("gRPC API on");
+            _client!.Dispose();
+            _client = GrpcClient.ForUnixSocket(SocketPath, new GrpcClientOptions { DefaultTimeout = TimeSpan.FromSeconds(20) });
+            var down = await Call<GetNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "GetNeighbor", new GetNeighborRequest { Address = "127.10.0.8" });
+            Assert.That((down.State.Enabled, down.State.State), Is.EqualTo((false, Bgp.Api.V1.SessionState.Idle)));
+            // connect_retry is 1 s: three seconds without a connection means none is coming
+            using (var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(3)))
+                Assert.That(async () => await listener.AcceptAsync(quiet.Token), Throws.InstanceOf<OperationCanceledException>());
+
+            var up = await Call<EnableNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "EnableNeighbor", new EnableNeighborRequest { Address = "127.10.0.8" });
+            Assert.That(up.State.Enabled, Is.True);
+            Assert.That(File.ReadAllText(ConfigPath), Does.Not.Contain("enabled"), "enabling removes the key: the default applies again");
+            await _scripted.AcceptAndHandshakeAsync(listener, 65008, 0x7F0A0008);
+            await daemon.WaitForLogAsync("peer 127.10.0.8 AS65008: OpenConfirm -> Established");
+            daemon.Signal("TERM");
+            Assert.That(await daemon.WaitForExitAsync(Wait), Is.Zero);
+        }
+        finally
+        {
+            daemon.Dispose();
+        }
     }
 
     [Test]

@@ -5,8 +5,8 @@ using Bgp.Wire;
 namespace Bgp.Host.Tests;
 
 /// <summary>
-/// Scripted peers listening on their own loopback addresses (127.10.0.x, port 179) for the daemon
-/// to dial; disposing closes every listener and connection made.
+/// Scripted peers listening on their own loopback addresses (127.10.0.x, port 179 unless a test
+/// names another) for the daemon to dial; disposing closes every listener and connection made.
 /// </summary>
 internal sealed class ScriptedPeers : IAsyncDisposable
 {
@@ -14,11 +14,11 @@ internal sealed class ScriptedPeers : IAsyncDisposable
     private readonly List<Socket> _listeners = [];
     private readonly List<ScriptedPeer> _peers = [];
 
-    public Socket Listen(string address)
+    public Socket Listen(string address, int port = 179)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        socket.Bind(new IPEndPoint(IPAddress.Parse(address), 179));
+        socket.Bind(new IPEndPoint(IPAddress.Parse(address), port));
         socket.Listen(4);
         _listeners.Add(socket);
         return socket;

@@ -11,7 +11,7 @@ internal sealed partial class ConfigBinder
     [
         "remote_asn", "description", "local_address", "passive", "hold_time", "connect_retry", "families", "md5_password",
         "ttl_security", "max_prefixes", "route_server_client", "route_reflector_client", "log_level",
-        "import", "export", "next_hop_unchanged", "import_policy", "export_policy",
+        "import", "export", "next_hop_unchanged", "import_policy", "export_policy", "enabled", "remote_port",
     ];
     private static readonly string[] NeighborKeys = ["address", .. SettingKeys, "peer_group"];
 
@@ -47,6 +47,8 @@ internal sealed partial class ConfigBinder
         public bool? NextHopUnchanged;
         public EquatableArray<string>? ImportPolicy;
         public EquatableArray<string>? ExportPolicy;
+        public bool? Enabled;
+        public int? RemotePort;
 
         public TomlSpan SpanOf(string key) => Table.TryGetValue(key, out var value) ? value.Span : Table.Span;
     }
@@ -86,6 +88,8 @@ internal sealed partial class ConfigBinder
                 NextHopUnchanged = settings.NextHopUnchanged,
                 ImportPolicy = settings.ImportPolicy,
                 ExportPolicy = settings.ExportPolicy,
+                Enabled = settings.Enabled,
+                RemotePort = settings.RemotePort,
             }, settings);
         }
         return groups;
@@ -207,6 +211,8 @@ internal sealed partial class ConfigBinder
             case "next_hop_unchanged": s.NextHopUnchanged = Boolean(key, value); break;
             case "import_policy": s.ImportPolicy = Chain(key, value); break;
             case "export_policy": s.ExportPolicy = Chain(key, value); break;
+            case "enabled": s.Enabled = Boolean(key, value); break;
+            case "remote_port": s.RemotePort = (int?)Integer(key, value, 1, 65535, "a TCP port between 1 and 65535"); break;
             default: return false;
         }
         return true;

@@ -84,6 +84,8 @@ internal sealed partial class ConfigBinder
             NextHopUnchanged = n.NextHopUnchanged ?? g?.NextHopUnchanged ?? false,
             ImportPolicy = n.ImportPolicy ?? g?.ImportPolicy ?? default,
             ExportPolicy = n.ExportPolicy ?? g?.ExportPolicy ?? default,
+            Enabled = n.Enabled ?? g?.Enabled ?? true,
+            RemotePort = n.RemotePort ?? g?.RemotePort ?? NeighborConfig.DefaultRemotePort,
         };
     }
 
@@ -113,6 +115,8 @@ internal sealed partial class ConfigBinder
                 "next_hop_unchanged" => s.NextHopUnchanged is null,
                 "import_policy" => s.ImportPolicy is null,
                 "export_policy" => s.ExportPolicy is null,
+                "enabled" => s.Enabled is null,
+                "remote_port" => s.RemotePort is null,
                 _ => false,
             };
             if (missing) return true;

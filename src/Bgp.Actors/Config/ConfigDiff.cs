@@ -101,6 +101,8 @@ public sealed partial class ConfigDiff
         ("import_policy", n => Format(n.ImportPolicy), ChangeClass.AppliedOnReload, false),
         ("export_policy", n => Format(n.ExportPolicy), ChangeClass.AppliedOnReload, false),
         ("log_level", n => Format(n.LogLevel), ChangeClass.AppliedOnReload, false),
+        ("enabled", n => Format(n.Enabled), ChangeClass.AppliedOnReload, false),
+        ("remote_port", n => Format(n.RemotePort), ChangeClass.AppliedOnReload, false),
         ("peer_group", n => n.PeerGroup, ChangeClass.Informational, false),
     ];
 

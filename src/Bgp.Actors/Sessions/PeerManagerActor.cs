@@ -83,6 +83,7 @@ public sealed class PeerManagerActor(
                     // the change first: the session's own events are its effects and must come after it
                     Changed(enable.Address, "enabled");
                     await toEnable.Session.TellAsync(new SessionCommand.Enable(enabled));
+                    SetEnabled(toEnable, true);
                     _ = ReplyWhenActedAsync(enabled, enable.Reply, PeerChangeResult.Done($"neighbor {enable.Address} enabled"));
                 }
                 else enable.Reply.Complete(Unknown(enable.Address));
@@ -93,6 +94,7 @@ public sealed class PeerManagerActor(
                     var disabled = new Reply<bool>();
                     Changed(disable.Address, disable.ShutdownText is { Length: > 0 } text ? $"disabled: {text}" : "disabled");
                     await toDisable.Session.TellAsync(new SessionCommand.Disable(NotificationMessage.Shutdown(disable.ShutdownText), disabled));
+                    SetEnabled(toDisable, false);
                     _ = ReplyWhenActedAsync(disabled, disable.Reply, PeerChangeResult.Done($"neighbor {disable.Address} disabled"));
                 }
                 else disable.Reply.Complete(Unknown(disable.Address));
@@ -127,6 +129,21 @@ public sealed class PeerManagerActor(
         }
     }
 
+    /// <summary>
+    /// Records an enable or disable commanded at run time as the neighbor's <c>enabled</c>, so a configuration
+    /// that says the same (the API persists it) is no change, and one that does not is applied.
+    /// </summary>
+    private void SetEnabled(Peer peer, bool enabled)
+    {
+        if (peer.Neighbor.Enabled == enabled) return;
+        var neighbor = peer.Neighbor with { Enabled = enabled };
+        _peers[neighbor.Address] = peer with { Neighbor = neighbor };
+        _config = _config with
+        {
+            Neighbors = new EquatableArray<NeighborConfig>([.. _config.Neighbors.Select(n => n.Address.Equals(neighbor.Address) ? neighbor : n)]),
+        };
+    }
+
     private void Changed(IPAddress address, string change) =>
         events?.Publish(new NeighborChangeEvent(Context.Time.GetUtcNow(), address, change));
 
@@ -137,7 +154,7 @@ public sealed class PeerManagerActor(
         counters ??= new PeerCounters();
         var settings = _settingsFactory(neighbor, _config.Global);
         var session = Context.Spawn(neighbor.Address.ToString(),
-            () => new PeerSessionActor(settings, rib, connector, counters, events: events),
+            () => new PeerSessionActor(settings, rib, connector, counters, enabled: neighbor.Enabled, events: events),
             new ActorOptions { MailboxCapacity = 4096, QueryMailboxCapacity = 64 });
         if (neighbor.Md5Password is { } key) listener?.SetMd5Key(neighbor.Address, key);
         _peers[neighbor.Address] = new Peer(neighbor, session, counters);
@@ -214,6 +231,13 @@ public sealed class PeerManagerActor(
             {
                 await existing.Session.TellAsync(new SessionCommand.Reconfigure(_settingsFactory(neighbor, _config.Global)));
                 _peers[neighbor.Address] = existing with { Neighbor = neighbor };
+                if (existing.Neighbor.Enabled != neighbor.Enabled)
+                {
+                    Changed(neighbor.Address, neighbor.Enabled ? "enabled" : "disabled");
+                    await existing.Session.TellAsync(neighbor.Enabled
+                        ? new SessionCommand.Enable()
+                        : new SessionCommand.Disable(NotificationMessage.Shutdown(null)));
+                }
             }
         }
         // neighbors, peer groups and policy are now what the file says; the rest of [global] stays until a restart

@@ -13,8 +13,8 @@ namespace Bgp.Actors.Sessions;
 /// </summary>
 public sealed record PeerSessionSettings(NeighborConfig Neighbor, GlobalConfig Global)
 {
-    /// <summary>RFC 4271 §8.2.1: connections go to port 179 unless a test points elsewhere.</summary>
-    public int RemotePort { get; init; } = 179;
+    /// <summary>The port we connect to: the neighbor's <c>remote_port</c> (RFC 4271 §8.2.1: 179 unless set).</summary>
+    public int RemotePort { get; init; } = Neighbor.RemotePort;
 
     /// <summary>Outgoing TTL without GTSM: eBGP between loopbacks or across routers needs more than 1.</summary>
     public int MultihopTtl { get; init; } = 64;

@@ -81,13 +81,20 @@ public sealed class ApiContext
     /// Writes a configuration change (validated, atomically) and applies the result to the running
     /// daemon; FAILED_PRECONDITION with the reason when the change is refused.
     /// </summary>
-    public async Task<ConfigDiff> ChangeConfigAsync(Func<ConfigStore, Task<ConfigMutationResult>> change, ServerCallContext call)
+    /// <param name="beforeApply">
+    /// Runs once the change is written and before it is applied, still under the configuration lock: a
+    /// command that carries more than the file can (the shutdown text of a disable) acts here, and the
+    /// applied configuration then finds nothing left to do.
+    /// </param>
+    public async Task<ConfigDiff> ChangeConfigAsync(Func<ConfigStore, Task<ConfigMutationResult>> change, ServerCallContext call,
+        Func<Task>? beforeApply = null)
     {
         await ConfigLock.WaitAsync(call.CancellationToken).ConfigureAwait(false);
         try
         {
             var result = await change(Store).ConfigureAwait(false);
             if (!result.Success) throw new RpcException(StatusCode.FailedPrecondition, result.Error ?? "the change was refused");
+            if (beforeApply is not null) await beforeApply().ConfigureAwait(false);
             return await Manager.AskAsync<ManagerCommand, ConfigDiff>(r => new ManagerCommand.ApplyConfig(result.Config, r), AskTimeout)
                 .ConfigureAwait(false);
         }

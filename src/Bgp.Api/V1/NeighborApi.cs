@@ -1,5 +1,6 @@
 using System.Net;
 using Bgp.Actors.Config;
+using Bgp.Actors.Config.Persistence;
 using Bgp.Actors.Config.Toml;
 using Bgp.Actors.Rib;
 using Bgp.Actors.Sessions;
@@ -66,16 +67,39 @@ internal sealed class NeighborApi(ApiContext api)
     private async Task<Neighbor> EnableAsync(EnableNeighborRequest request, ServerCallContext call)
     {
         var address = api.RequireNeighbor(request.Address, "address");
-        Check(await api.AskAsync<ManagerCommand, PeerChangeResult>(api.Manager, r => new ManagerCommand.EnablePeer(address, r), call));
+        await api.ChangeConfigAsync(store => SetEnabledAsync(store, address, true, call.CancellationToken), call, async () =>
+            Check(await api.AskAsync<ManagerCommand, PeerChangeResult>(api.Manager, r => new ManagerCommand.EnablePeer(address, r), call)));
         return await NeighborAsync(address, call);
     }
 
+    /// <summary>Disables with the shutdown text and persists <c>enabled = false</c>, so a restart keeps the neighbor down.</summary>
     private async Task<Neighbor> DisableAsync(DisableNeighborRequest request, ServerCallContext call)
     {
         var address = api.RequireNeighbor(request.Address, "address");
         string? text = string.IsNullOrEmpty(request.ShutdownText) ? null : request.ShutdownText;
-        Check(await api.AskAsync<ManagerCommand, PeerChangeResult>(api.Manager, r => new ManagerCommand.DisablePeer(address, text, r), call));
+        await api.ChangeConfigAsync(store => SetEnabledAsync(store, address, false, call.CancellationToken), call, async () =>
+            Check(await api.AskAsync<ManagerCommand, PeerChangeResult>(api.Manager, r => new ManagerCommand.DisablePeer(address, text, r), call)));
         return await NeighborAsync(address, call);
+    }
+
+    /// <summary>
+    /// The neighbor's <c>enabled</c> key: <c>false</c> to disable; to enable, the key is removed, or written
+    /// <c>true</c> when the neighbor's peer group says <c>enabled = false</c>. Unchanged files are not rewritten.
+    /// </summary>
+    private static Task<ConfigMutationResult> SetEnabledAsync(ConfigStore store, IPAddress address, bool enabled, CancellationToken ct)
+    {
+        var current = store.Current;
+        var unchanged = Task.FromResult(new ConfigMutationResult(true, current, null, null, []));
+        var neighbor = current.FindNeighbor(address);
+        bool groupDisables = neighbor?.PeerGroup is { } name && current.PeerGroups.FirstOrDefault(g => g.Name == name)?.Enabled == false;
+        var document = store.Document;
+        if (ConfigStore.NeighborIndex(document, address) is not int index)
+            throw new RpcException(StatusCode.NotFound, $"no neighbor {address} in {store.Path}");
+        var path = TomlPath.Root.Key("neighbors").Index(index).Key("enabled");
+        TomlValue? written = document.TryGetValue(path, out var value) ? value : null;
+        if (enabled && !groupDisables) return written is null ? unchanged : store.RemoveAsync(path, ct);
+        if (written is TomlBoolean b && b.Value == enabled) return unchanged;
+        return store.SetAsync(path, new TomlBoolean(enabled), ct);
     }
 
     private async Task<SoftResetNeighborResponse> SoftResetAsync(SoftResetNeighborRequest request, ServerCallContext call)

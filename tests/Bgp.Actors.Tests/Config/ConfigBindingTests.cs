@@ -57,6 +57,7 @@ public sealed class ConfigBindingTests
         Assert.That(v4.Families, Is.EqualTo(new[] { AfiSafi.Ipv4Unicast }));
         Assert.That((v4.Md5Password, v4.TtlSecurityHops, v4.LocalAddress), Is.EqualTo(((string?)null, (int?)null, (IPAddress?)null)));
         Assert.That(v4.MaxPrefixes, Is.Empty);
+        Assert.That((v4.Enabled, v4.RemotePort), Is.EqualTo((true, 179)));
         Assert.That(config.Neighbors[1].Families, Is.EqualTo(new[] { AfiSafi.Ipv6Unicast }));
     }
 
@@ -76,6 +77,8 @@ public sealed class ConfigBindingTests
             max_prefixes = 1000
             route_server_client = true
             log_level = "warn"
+            enabled = false
+            remote_port = 1179
 
             [[neighbors]]
             address = "192.0.2.2"
@@ -87,6 +90,8 @@ public sealed class ConfigBindingTests
             remote_asn = 64511
             hold_time = 0
             max_prefixes = { ipv4-unicast = 50 }
+            enabled = true
+            remote_port = 2179
             """);
 
         var inherited = config.Neighbors[0];
@@ -94,9 +99,11 @@ public sealed class ConfigBindingTests
             Is.EqualTo((64510u, 180, true, LogLevel.Warn, "members")));
         Assert.That(inherited.Description, Is.Null, "a peer group's description describes the group and is not inherited");
         Assert.That(inherited.MaxPrefixes, Is.EqualTo(new[] { new PrefixLimit(AfiSafi.Ipv4Unicast, 1000), new PrefixLimit(AfiSafi.Ipv6Unicast, 1000) }));
+        Assert.That((inherited.Enabled, inherited.RemotePort), Is.EqualTo((false, 1179)));
 
         var overridden = config.Neighbors[1];
         Assert.That((overridden.RemoteAsn, overridden.HoldTime), Is.EqualTo((64511u, 0)));
+        Assert.That((overridden.Enabled, overridden.RemotePort), Is.EqualTo((true, 2179)));
         Assert.That(overridden.MaxPrefixes, Is.EqualTo(new[] { new PrefixLimit(AfiSafi.Ipv4Unicast, 50) }));
         Assert.That(config.PeerGroups.Single().Description, Is.EqualTo("IXP members"));
     }

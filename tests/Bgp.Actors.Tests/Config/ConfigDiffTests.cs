@@ -98,6 +98,19 @@ public sealed class ConfigDiffTests
     }
 
     [Test]
+    public void Disabling_a_group_and_moving_a_port_apply_on_reload_without_a_reset()
+    {
+        var diff = Diff(Base.Replace("hold_time = 180", "hold_time = 180\nenabled = false")
+            .Replace("remote_asn = 64511", "remote_asn = 64511\nremote_port = 1179"));
+
+        var enabled = diff.Changes.Single(c => c.Path == "neighbors[192.0.2.2].enabled");
+        Assert.That((enabled.Old, enabled.New, enabled.Class, enabled.ResetsSession), Is.EqualTo(("true", "false", ChangeClass.AppliedOnReload, false)));
+        var port = diff.Changes.Single(c => c.Path == "neighbors[192.0.2.3].remote_port");
+        Assert.That((port.Old, port.New, port.Class, port.ResetsSession), Is.EqualTo(("179", "1179", ChangeClass.AppliedOnReload, false)));
+        Assert.That(diff.IsActionable, Is.True);
+    }
+
+    [Test]
     public void A_description_change_alone_is_informational_and_not_actionable()
     {
         var diff = Diff(Base.Replace("member A", "member A (London)"));

@@ -95,6 +95,10 @@ public sealed class ConfigValidationTests
         yield return Case("local_address other family", Neighbor + "remote_asn = 1\nlocal_address = \"2001:db8::1\"\n", "conflict", 7, 17);
         yield return Case("local_address invalid", Neighbor + "remote_asn = 1\nlocal_address = \"192.0.2\"\n", "invalid-address", 7, 17);
         yield return Case("passive wrong type", Neighbor + "remote_asn = 1\npassive = \"yes\"\n", "wrong-type", 7, 11);
+        yield return Case("enabled wrong type", Neighbor + "remote_asn = 1\nenabled = \"no\"\n", "wrong-type", 7, 11);
+        yield return Case("remote_port 0", Neighbor + "remote_asn = 1\nremote_port = 0\n", "out-of-range", 7, 15);
+        yield return Case("remote_port above 16 bits", Neighbor + "remote_asn = 1\nremote_port = 65536\n", "out-of-range", 7, 15);
+        yield return Case("remote_port a string", Neighbor + "remote_asn = 1\nremote_port = \"bgp\"\n", "wrong-type", 7, 15);
         yield return Case("description empty", Neighbor + "remote_asn = 1\ndescription = \"\"\n", "invalid-value", 7, 15);
         yield return Case("description too long", Neighbor + "remote_asn = 1\ndescription = \"" + new string('d', 256) + "\"\n", "invalid-value", 7, 15);
         yield return Case("route server and reflector client", Neighbor + "remote_asn = 1\nroute_server_client = true\nroute_reflector_client = true\n", "conflict", 8, 26);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Bgp.Actors.Config;
 using Bgp.Actors.Events;
 using Bgp.Actors.Fsm;
 using Bgp.Actors.Rib;
@@ -11,6 +12,7 @@ using NUnit.Framework;
 namespace Bgp.Actors.Tests.Sessions;
 
 /// <summary>
+/// Enabling and disabling neighbors through the peer manager, by command and by configuration.
 /// A neighbor event (enabled, disabled) is the cause of the session events that follow it, so a watcher
 /// sees it first: the peer manager publishes it before it tells the session. Published after, the session
 /// (on another thread) could win the race, and a client reading "disabled, then the session going down"
@@ -19,26 +21,84 @@ namespace Bgp.Actors.Tests.Sessions;
 /// so if the session had already been told, its events would come first every time.
 /// </summary>
 [TestFixture]
-public class NeighborEventOrderTests
+public class NeighborEnableTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
     private static readonly IPAddress Peer = IPAddress.Parse("10.0.0.2");
 
+    private const string Config = """
+        [global]
+        asn = 65000
+        router_id = "10.0.0.1"
+        listen_addresses = []
+
+        [[neighbors]]
+        address = "10.0.0.2"
+        remote_asn = 65002
+        connect_retry = 1
+        export = "none"
+        """;
+
+    [Test]
+    public async Task A_configuration_with_enabled_false_stops_the_session_and_true_brings_it_back_without_other_changes()
+    {
+        var config = TestConfigs.Load(Config);
+        var hub = new EventHub(TimeProvider.System);
+        var queue = new EventQueue<BgpEvent>(4096);
+        hub.Subscribe(EventFilter.All, queue, withHistory: false);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var events = queue.ReadAllAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        await using var system = new ActorSystem();
+        var rib = system.Spawn<RibCommand>("rib", () => new RibActor(RibSettings.From(config.Global)));
+        var dialled = new ConcurrentQueue<ScriptedPeer>();
+        var connector = new InMemoryConnector(request =>
+        {
+            var (client, server) = InMemoryConnector.Pair(IPAddress.Parse("10.0.0.1"), request.Remote.Address);
+            dialled.Enqueue(new ScriptedPeer(server.Pipe));
+            return client;
+        });
+        var manager = system.Spawn<ManagerCommand>("peers", () => new PeerManagerActor(config, rib, connector, listener: null,
+            (n, g) => new PeerSessionSettings(n, g) { Seed = 7, IdleHoldTime = TimeSpan.FromMilliseconds(10) }, hub));
+        var peers = new List<ScriptedPeer>();
+        try
+        {
+            var peer = await NextDialAsync(dialled);
+            peers.Add(peer);
+            await peer.HandshakeAsync(65002, 0x0A000002, 90, AfiSafi.Ipv4Unicast);
+            await NextAsync(events, e => e is SessionStateEvent { To: SessionState.Established }, "Established");
+
+            var off = TestConfigs.Load(Config + "\nenabled = false\n");
+            var diff = await manager.AskAsync<ManagerCommand, ConfigDiff>(r => new ManagerCommand.ApplyConfig(off, r), Wait);
+            Assert.That(diff.Changes.Select(c => (c.Path, c.ResetsSession)), Is.EqualTo(new[] { ("neighbors[10.0.0.2].enabled", false) }));
+            var cease = await peer.ExpectAsync<NotificationMessage>(Wait);
+            Assert.That((cease.Code, cease.Subcode), Is.EqualTo((NotificationCode.Cease, (byte)CeaseSubcode.AdministrativeShutdown)));
+            Assert.That(await NextAsync(events, e => e is NeighborChangeEvent, "the neighbor event"), Has.Property("Change").EqualTo("disabled"));
+            var status = await manager.AskAsync<ManagerCommand, PeerStatus?>(r => new ManagerCommand.GetPeer(Peer, r), Wait);
+            Assert.That((status!.Enabled, status.State), Is.EqualTo((false, SessionState.Idle)));
+            await Task.Delay(300);   // idle hold is 10 ms and connect retry 1 s: a disabled session dials nobody
+            Assert.That(dialled, Is.Empty);
+
+            diff = await manager.AskAsync<ManagerCommand, ConfigDiff>(r => new ManagerCommand.ApplyConfig(config, r), Wait);
+            Assert.That(diff.Changes.Select(c => c.Path), Is.EqualTo(new[] { "neighbors[10.0.0.2].enabled" }));
+            var again = await NextDialAsync(dialled);
+            peers.Add(again);
+            await again.HandshakeAsync(65002, 0x0A000002, 90, AfiSafi.Ipv4Unicast);
+            await NextAsync(events, e => e is SessionStateEvent { To: SessionState.Established }, "Established again");
+            status = await manager.AskAsync<ManagerCommand, PeerStatus?>(r => new ManagerCommand.GetPeer(Peer, r), Wait);
+            Assert.That((status!.Enabled, status.EstablishedTransitions), Is.EqualTo((true, 2)));
+        }
+        finally
+        {
+            foreach (var p in peers) await p.DisposeAsync();
+            while (dialled.TryDequeue(out var p)) await p.DisposeAsync();
+            queue.Close();
+        }
+    }
+
     [Test]
     public async Task Disable_and_enable_publish_the_neighbor_event_before_the_session_events_they_cause()
     {
-        var config = TestConfigs.Load("""
-            [global]
-            asn = 65000
-            router_id = "10.0.0.1"
-            listen_addresses = []
-
-            [[neighbors]]
-            address = "10.0.0.2"
-            remote_asn = 65002
-            connect_retry = 1
-            export = "none"
-            """);
+        var config = TestConfigs.Load(Config);
         var hub = new EventHub(TimeProvider.System);
         var queue = new EventQueue<BgpEvent>(4096);
         hub.Subscribe(EventFilter.All, queue, withHistory: false);
