@@ -298,6 +298,16 @@ public partial class DaemonApiTests
             Assert.That(File.ReadAllText(ConfigPath), Does.Not.Contain("enabled"), "enabling removes the key: the default applies again");
             await _scripted.AcceptAndHandshakeAsync(listener, 65008, 0x7F0A0008);
             await daemon.WaitForLogAsync("peer 127.10.0.8 AS65008: OpenConfirm -> Established");
+
+            // added disabled with a port: both written, both read back
+            var added = await Call<AddNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "AddNeighbor", new AddNeighborRequest
+            {
+                Neighbor = new NeighborConfig { Address = "127.10.0.9", RemoteAsn = 65009, RemotePort = 1791, Disabled = true },
+            });
+            Assert.That((added.Config.RemotePort, added.Config.Disabled, added.State.Enabled, added.State.State),
+                Is.EqualTo((1791u, true, false, Bgp.Api.V1.SessionState.Idle)));
+            var file = BgpConfig.Load(ConfigPath).Config!.FindNeighbor(IPAddress.Parse("127.10.0.9"))!;
+            Assert.That((file.RemotePort, file.Enabled), Is.EqualTo((1791, false)));
             daemon.Signal("TERM");
             Assert.That(await daemon.WaitForExitAsync(Wait), Is.Zero);
         }

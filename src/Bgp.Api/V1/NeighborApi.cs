@@ -141,6 +141,8 @@ internal sealed class NeighborApi(ApiContext api)
         if (n.ImportNone) e.Add(new("import", new TomlString("none")));
         if (n.ExportNone) e.Add(new("export", new TomlString("none")));
         if (n.NextHopUnchanged) e.Add(new("next_hop_unchanged", new TomlBoolean(true)));
+        if (n.RemotePort != 0) e.Add(new("remote_port", new TomlInteger(n.RemotePort)));
+        if (n.Disabled) e.Add(new("enabled", new TomlBoolean(false)));
         return e;
     }
 
@@ -208,6 +210,8 @@ internal sealed class NeighborApi(ApiContext api)
             ImportNone = n.ImportNone,
             ExportNone = n.ExportNone,
             NextHopUnchanged = n.NextHopUnchanged,
+            RemotePort = (uint)n.RemotePort,
+            Disabled = !n.Enabled,
         };
         c.Families.AddRange(n.Families.Select(ProtoMapping.ToFamily).Where(f => f != Family.Unspecified));
         foreach (var limit in n.MaxPrefixes) c.MaxPrefixes[limit.Family.ToString()] = limit.Limit;

@@ -76,6 +76,8 @@ internal sealed class PeerGroupApi(ApiContext api)
         if (g.HasRouteReflectorClient) e.Add(new("route_reflector_client", new TomlBoolean(g.RouteReflectorClient)));
         if (g.ImportPolicy.Count > 0) e.Add(new("import_policy", TomlValues.Strings(g.ImportPolicy)));
         if (g.ExportPolicy.Count > 0) e.Add(new("export_policy", TomlValues.Strings(g.ExportPolicy)));
+        if (g.RemotePort != 0) e.Add(new("remote_port", new TomlInteger(g.RemotePort)));
+        if (g.HasEnabled) e.Add(new("enabled", new TomlBoolean(g.Enabled)));
         return e;
     }
 
@@ -90,8 +92,10 @@ internal sealed class PeerGroupApi(ApiContext api)
             HoldTime = (uint)(g.HoldTime ?? 0),
             ConnectRetry = (uint)(g.ConnectRetry ?? 0),
             TtlSecurityHops = (uint)(g.TtlSecurityHops ?? 0),
+            RemotePort = (uint)(g.RemotePort ?? 0),
         };
         if (g.Passive is bool passive) proto.Passive = passive;
+        if (g.Enabled is bool enabled) proto.Enabled = enabled;
         if (g.RouteServerClient is bool rs) proto.RouteServerClient = rs;
         if (g.RouteReflectorClient is bool rr) proto.RouteReflectorClient = rr;
         proto.Families.AddRange(g.Families?.Select(ProtoMapping.ToFamily) ?? []);

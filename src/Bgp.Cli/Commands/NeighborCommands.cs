@@ -86,9 +86,12 @@ internal static class NeighborCommands
         var rrClient = new Option<bool>("--route-reflector-client") { Description = "A route-reflector client (iBGP)" };
         var peerGroup = new Option<string?>("--peer-group") { Description = "Member of this peer group", HelpName = "NAME" };
         var nextHopUnchanged = new Option<bool>("--next-hop-unchanged") { Description = "Do not set ourselves as the next hop towards this neighbor" };
+        var remotePort = new Option<uint>("--remote-port") { Description = "The TCP port to connect to (default 179)", HelpName = "PORT" };
+        var disabled = new Option<bool>("--disabled") { Description = "Add it disabled (written as enabled = false): no session until enabled" };
         var add = new Command("add", "Add a neighbor (validated like the config file, and written to it)")
         {
             address, remoteAs, description, localAddress, passive, holdTime, connectRetry, families, md5, ttl, maxPrefixes, rsClient, rrClient, peerGroup, nextHopUnchanged,
+            remotePort, disabled,
         };
         app.SetAction(add, async (call, ct) =>
         {
@@ -107,6 +110,8 @@ internal static class NeighborCommands
                 RouteReflectorClient = call.Get(rrClient),
                 PeerGroup = call.Get(peerGroup) ?? "",
                 NextHopUnchanged = call.Get(nextHopUnchanged),
+                RemotePort = call.Get(remotePort),
+                Disabled = call.Get(disabled),
             };
             config.Families.AddRange((call.Get(families) ?? []).Select(Format.ParseFamily).Distinct());
             IEnumerable<Family> own = config.Families.Count > 0 ? config.Families : [config.Address.Contains(':') ? Family.Ipv6Unicast : Family.Ipv4Unicast];
@@ -210,6 +215,8 @@ internal static class NeighborCommands
         if (c.NextHopUnchanged) roles.Add("next-hop-unchanged");
         if (c.TtlSecurityHops > 0) roles.Add($"ttl-security {c.TtlSecurityHops}");
         if (c.PeerGroup.Length > 0) roles.Add($"peer-group {c.PeerGroup}");
+        if (c.RemotePort is not (0 or 179)) roles.Add($"remote-port {c.RemotePort}");
+        if (c.Disabled) roles.Add("disabled (enabled = false)");
         if (roles.Count > 0) table.AddRow("options", Markup.Escape(string.Join(", ", roles)));
         table.AddRow("hold-time", s.State == SessionState.Established
             ? $"{s.NegotiatedHoldTime} s negotiated ({(c.HoldTime == 0 ? 90 : c.HoldTime)} s configured)"

@@ -49,9 +49,12 @@ internal static class PeerGroupCommands
         var rrClient = new Option<bool>("--route-reflector-client") { Description = "Members are route-reflector clients (--route-reflector-client false: explicitly not)" };
         var import = new Option<string?>("--import") { Description = "The members' import chain: policy names in order, comma-separated", HelpName = "POLICIES" };
         var export = new Option<string?>("--export") { Description = "The members' export chain: policy names in order, comma-separated", HelpName = "POLICIES" };
+        var remotePort = new Option<uint>("--remote-port") { Description = "The TCP port members connect to", HelpName = "PORT" };
+        var enabled = new Option<bool>("--enabled") { Description = "--enabled false: members start disabled unless they say otherwise" };
         var set = new Command("set", "Create or replace a peer group: the options given are its settings, the others are left to members and defaults (validated like the config file, and written to it)")
         {
             name, remoteAs, description, localAddress, passive, holdTime, connectRetry, families, md5, ttl, maxPrefixes, rsClient, rrClient, import, export,
+            remotePort, enabled,
         };
         app.SetAction(set, async (call, ct) =>
         {
@@ -65,7 +68,9 @@ internal static class PeerGroupCommands
                 ConnectRetry = call.Get(connectRetry),
                 Md5Password = call.Get(md5) ?? "",
                 TtlSecurityHops = call.Get(ttl),
+                RemotePort = call.Get(remotePort),
             };
+            if (Given(call, enabled)) group.Enabled = call.Get(enabled);
             // optional bool: written only when given, so members keep their own value or the default otherwise
             if (Given(call, passive)) group.Passive = call.Get(passive);
             if (Given(call, rsClient)) group.RouteServerClient = call.Get(rsClient);
@@ -136,6 +141,8 @@ internal static class PeerGroupCommands
         if (g.HasRouteServerClient) options.Add(g.RouteServerClient ? "route-server-client" : "not route-server-client");
         if (g.HasRouteReflectorClient) options.Add(g.RouteReflectorClient ? "route-reflector-client" : "not route-reflector-client");
         if (g.TtlSecurityHops > 0) options.Add($"ttl-security {g.TtlSecurityHops}");
+        if (g.RemotePort != 0) options.Add($"remote-port {g.RemotePort}");
+        if (g.HasEnabled) options.Add(g.Enabled ? "enabled" : "disabled");
         if (options.Count > 0) table.AddRow("options", string.Join(", ", options));
         if (g.HoldTime != 0) table.AddRow("hold-time", $"{g.HoldTime} s");
         if (g.ConnectRetry != 0) table.AddRow("connect-retry", $"{g.ConnectRetry} s");
