@@ -302,12 +302,13 @@ public partial class DaemonApiTests
             // added disabled with a port: both written, both read back
             var added = await Call<AddNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "AddNeighbor", new AddNeighborRequest
             {
-                Neighbor = new NeighborConfig { Address = "127.10.0.9", RemoteAsn = 65009, RemotePort = 1791, Disabled = true },
+                Neighbor = new NeighborConfig { Address = "127.10.0.9", RemoteAsn = 65009, RemotePort = 1791, Disabled = true, HoldTime = 0 },
             });
             Assert.That((added.Config.RemotePort, added.Config.Disabled, added.State.Enabled, added.State.State),
                 Is.EqualTo((1791u, true, false, Bgp.Api.V1.SessionState.Idle)));
+            Assert.That((added.Config.HasHoldTime, added.Config.HoldTime), Is.EqualTo((true, 0u)), "hold time 0 (no keepalives) is a value, not the default");
             var file = BgpConfig.Load(ConfigPath).Config!.FindNeighbor(IPAddress.Parse("127.10.0.9"))!;
-            Assert.That((file.RemotePort, file.Enabled), Is.EqualTo((1791, false)));
+            Assert.That((file.RemotePort, file.Enabled, file.HoldTime), Is.EqualTo((1791, false, 0)));
             daemon.Signal("TERM");
             Assert.That(await daemon.WaitForExitAsync(Wait), Is.Zero);
         }

@@ -128,7 +128,7 @@ internal sealed class NeighborApi(ApiContext api)
         if (n.PeerGroup.Length > 0) e.Add(new("peer_group", new TomlString(n.PeerGroup)));
         if (n.LocalAddress.Length > 0) e.Add(new("local_address", new TomlString(n.LocalAddress)));
         if (n.Passive) e.Add(new("passive", new TomlBoolean(true)));
-        if (n.HoldTime != 0) e.Add(new("hold_time", new TomlInteger(n.HoldTime)));
+        if (n.HasHoldTime) e.Add(new("hold_time", new TomlInteger(n.HoldTime)));
         if (n.ConnectRetry != 0) e.Add(new("connect_retry", new TomlInteger(n.ConnectRetry)));
         if (n.Families.Count > 0)
             e.Add(new("families", TomlValues.Families(n.Families)));

@@ -64,7 +64,7 @@ internal sealed class PeerGroupApi(ApiContext api)
         if (g.RemoteAsn != 0) e.Add(new("remote_asn", new TomlInteger(g.RemoteAsn)));
         if (g.LocalAddress.Length > 0) e.Add(new("local_address", new TomlString(g.LocalAddress)));
         if (g.HasPassive) e.Add(new("passive", new TomlBoolean(g.Passive)));
-        if (g.HoldTime != 0) e.Add(new("hold_time", new TomlInteger(g.HoldTime)));
+        if (g.HasHoldTime) e.Add(new("hold_time", new TomlInteger(g.HoldTime)));
         if (g.ConnectRetry != 0) e.Add(new("connect_retry", new TomlInteger(g.ConnectRetry)));
         if (g.Families.Count > 0)
             e.Add(new("families", TomlValues.Families(g.Families)));
@@ -89,12 +89,12 @@ internal sealed class PeerGroupApi(ApiContext api)
             Description = g.Description ?? "",
             RemoteAsn = g.RemoteAsn ?? 0,
             LocalAddress = g.LocalAddress?.ToString() ?? "",
-            HoldTime = (uint)(g.HoldTime ?? 0),
             ConnectRetry = (uint)(g.ConnectRetry ?? 0),
             TtlSecurityHops = (uint)(g.TtlSecurityHops ?? 0),
             RemotePort = (uint)(g.RemotePort ?? 0),
         };
         if (g.Passive is bool passive) proto.Passive = passive;
+        if (g.HoldTime is int hold) proto.HoldTime = (uint)hold;
         if (g.Enabled is bool enabled) proto.Enabled = enabled;
         if (g.RouteServerClient is bool rs) proto.RouteServerClient = rs;
         if (g.RouteReflectorClient is bool rr) proto.RouteReflectorClient = rr;

@@ -102,7 +102,6 @@ internal static class NeighborCommands
                 Description = call.Get(description) ?? "",
                 LocalAddress = call.Get(localAddress) ?? "",
                 Passive = call.Get(passive),
-                HoldTime = call.Get(holdTime),
                 ConnectRetry = call.Get(connectRetry),
                 Md5Password = call.Get(md5) ?? "",
                 TtlSecurityHops = call.Get(ttl),
@@ -113,6 +112,8 @@ internal static class NeighborCommands
                 RemotePort = call.Get(remotePort),
                 Disabled = call.Get(disabled),
             };
+            // written only when given: --hold-time 0 (no keepalives) is a value, leaving it out is the default
+            if (call.Parse.GetResult(holdTime) is { Implicit: false }) config.HoldTime = call.Get(holdTime);
             config.Families.AddRange((call.Get(families) ?? []).Select(Format.ParseFamily).Distinct());
             IEnumerable<Family> own = config.Families.Count > 0 ? config.Families : [config.Address.Contains(':') ? Family.Ipv6Unicast : Family.Ipv4Unicast];
             foreach (var (family, limit) in ParseLimits(call.Get(maxPrefixes) ?? [], () => own)) config.MaxPrefixes[family] = limit;
@@ -218,9 +219,11 @@ internal static class NeighborCommands
         if (c.RemotePort is not (0 or 179)) roles.Add($"remote-port {c.RemotePort}");
         if (c.Disabled) roles.Add("disabled (enabled = false)");
         if (roles.Count > 0) table.AddRow("options", Markup.Escape(string.Join(", ", roles)));
+        // the daemon sends the resolved value; 0 configured means no keepalives, not the default
+        string configured = !c.HasHoldTime ? "90 s" : c.HoldTime == 0 ? "0 s, no keepalives" : $"{c.HoldTime} s";
         table.AddRow("hold-time", s.State == SessionState.Established
-            ? $"{s.NegotiatedHoldTime} s negotiated ({(c.HoldTime == 0 ? 90 : c.HoldTime)} s configured)"
-            : $"{(c.HoldTime == 0 ? 90 : c.HoldTime)} s configured");
+            ? $"{s.NegotiatedHoldTime} s negotiated ({configured} configured)"
+            : $"{configured} configured");
         if (s.State == SessionState.Established)
         {
             var capabilities = new List<string>();

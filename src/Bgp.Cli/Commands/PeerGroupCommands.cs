@@ -39,7 +39,7 @@ internal static class PeerGroupCommands
         var description = new Option<string?>("--description") { Description = "Free text shown in listings", HelpName = "TEXT" };
         var localAddress = new Option<string?>("--local-address") { Description = "Our address for the members' sessions", HelpName = "ADDRESS" };
         var passive = new Option<bool>("--passive") { Description = "Members wait for the neighbor to connect (--passive false: they do not, whatever the default)" };
-        var holdTime = new Option<uint>("--hold-time") { Description = "Hold time in seconds (3-65535)", HelpName = "SECONDS" };
+        var holdTime = new Option<uint>("--hold-time") { Description = "Hold time in seconds (0: no keepalives, or 3-65535)", HelpName = "SECONDS" };
         var connectRetry = new Option<uint>("--connect-retry") { Description = "Seconds between connection attempts", HelpName = "SECONDS" };
         var families = NeighborCommands.FamiliesOption("A family the members negotiate (repeat)");
         var md5 = new Option<string?>("--md5-password") { Description = "TCP MD5 signature password (RFC 2385); never shown, so give it again on every set", HelpName = "SECRET" };
@@ -64,13 +64,13 @@ internal static class PeerGroupCommands
                 RemoteAsn = call.Get(remoteAs),
                 Description = call.Get(description) ?? "",
                 LocalAddress = call.Get(localAddress) ?? "",
-                HoldTime = call.Get(holdTime),
                 ConnectRetry = call.Get(connectRetry),
                 Md5Password = call.Get(md5) ?? "",
                 TtlSecurityHops = call.Get(ttl),
                 RemotePort = call.Get(remotePort),
             };
             if (Given(call, enabled)) group.Enabled = call.Get(enabled);
+            if (Given(call, holdTime)) group.HoldTime = call.Get(holdTime);
             // optional bool: written only when given, so members keep their own value or the default otherwise
             if (Given(call, passive)) group.Passive = call.Get(passive);
             if (Given(call, rsClient)) group.RouteServerClient = call.Get(rsClient);
@@ -144,7 +144,7 @@ internal static class PeerGroupCommands
         if (g.RemotePort != 0) options.Add($"remote-port {g.RemotePort}");
         if (g.HasEnabled) options.Add(g.Enabled ? "enabled" : "disabled");
         if (options.Count > 0) table.AddRow("options", string.Join(", ", options));
-        if (g.HoldTime != 0) table.AddRow("hold-time", $"{g.HoldTime} s");
+        if (g.HasHoldTime) table.AddRow("hold-time", g.HoldTime == 0 ? "0 s, no keepalives" : $"{g.HoldTime} s");
         if (g.ConnectRetry != 0) table.AddRow("connect-retry", $"{g.ConnectRetry} s");
         if (g.Families.Count > 0) table.AddRow("families", string.Join(", ", g.Families.Select(Format.Family)));
         if (g.MaxPrefixes.Count > 0)

@@ -61,6 +61,18 @@ public class ChangeCommandTests
     }
 
     [Test]
+    public void Neighbor_add_writes_hold_time_0_a_remote_port_and_a_disabled_start()
+    {
+        var added = A("neighbor", "add", "127.31.1.8", "--remote-as", "65008", "--hold-time", "0", "--remote-port", "1790", "--disabled");
+        Assert.That(added.Out.Trim(), Is.EqualTo("neighbor 127.31.1.8 added: Idle (admin)"));
+        var written = Bgp.Actors.Config.BgpConfig.Load(_pair.ConfigA).Config!.FindNeighbor(System.Net.IPAddress.Parse("127.31.1.8"))!;
+        Assert.That((written.HoldTime, written.RemotePort, written.Enabled), Is.EqualTo((0, 1790, false)));
+        var shown = A("neighbor", "127.31.1.8").Out;
+        Assert.That(shown, Does.Contain("0 s, no keepalives configured").And.Contain("remote-port 1790").And.Contain("disabled (enabled = false)"));
+        A("neighbor", "delete", "127.31.1.8");
+    }
+
+    [Test]
     public async Task Neighbor_disable_sends_the_reason_and_enable_brings_the_session_back()
     {
         var disabled = A("neighbor", "disable", "127.31.1.2", "--reason", "maintenance until 14:00");
