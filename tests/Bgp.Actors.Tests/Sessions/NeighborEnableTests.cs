@@ -43,113 +43,59 @@ public class NeighborEnableTests
     public async Task A_configuration_with_enabled_false_stops_the_session_and_true_brings_it_back_without_other_changes()
     {
         var config = TestConfigs.Load(Config);
-        var hub = new EventHub(TimeProvider.System);
-        var queue = new EventQueue<BgpEvent>(4096);
-        hub.Subscribe(EventFilter.All, queue, withHistory: false);
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var events = queue.ReadAllAsync(stop.Token).GetAsyncEnumerator(stop.Token);
-        await using var system = new ActorSystem();
-        var rib = system.Spawn<RibCommand>("rib", () => new RibActor(RibSettings.From(config.Global)));
-        var dialled = new ConcurrentQueue<ScriptedPeer>();
-        var connector = new InMemoryConnector(request =>
-        {
-            var (client, server) = InMemoryConnector.Pair(IPAddress.Parse("10.0.0.1"), request.Remote.Address);
-            dialled.Enqueue(new ScriptedPeer(server.Pipe));
-            return client;
-        });
-        var manager = system.Spawn<ManagerCommand>("peers", () => new PeerManagerActor(config, rib, connector, listener: null,
-            (n, g) => new PeerSessionSettings(n, g) { Seed = 7, IdleHoldTime = TimeSpan.FromMilliseconds(10) }, hub));
-        var peers = new List<ScriptedPeer>();
-        try
-        {
-            var peer = await NextDialAsync(dialled);
-            peers.Add(peer);
-            await peer.HandshakeAsync(65002, 0x0A000002, 90, AfiSafi.Ipv4Unicast);
-            await NextAsync(events, e => e is SessionStateEvent { To: SessionState.Established }, "Established");
+        await using var f = new Fixture(config, TimeProvider.System);
+        var (events, manager) = (f.Events, f.Manager);
+        var peer = await f.NextDialAsync();
+        await peer.HandshakeAsync(65002, 0x0A000002, 90, AfiSafi.Ipv4Unicast);
+        await NextAsync(events, e => e is SessionStateEvent { To: SessionState.Established }, "Established");
 
-            var off = TestConfigs.Load(Config + "\nenabled = false\n");
-            var diff = await manager.AskAsync<ManagerCommand, ConfigDiff>(r => new ManagerCommand.ApplyConfig(off, r), Wait);
-            Assert.That(diff.Changes.Select(c => (c.Path, c.ResetsSession)), Is.EqualTo(new[] { ("neighbors[10.0.0.2].enabled", false) }));
-            var cease = await peer.ExpectAsync<NotificationMessage>(Wait);
-            Assert.That((cease.Code, cease.Subcode), Is.EqualTo((NotificationCode.Cease, (byte)CeaseSubcode.AdministrativeShutdown)));
-            Assert.That(await NextAsync(events, e => e is NeighborChangeEvent, "the neighbor event"), Has.Property("Change").EqualTo("disabled"));
-            var status = await manager.AskAsync<ManagerCommand, PeerStatus?>(r => new ManagerCommand.GetPeer(Peer, r), Wait);
-            Assert.That((status!.Enabled, status.State), Is.EqualTo((false, SessionState.Idle)));
-            await Task.Delay(300);   // idle hold is 10 ms and connect retry 1 s: a disabled session dials nobody
-            Assert.That(dialled, Is.Empty);
+        var off = TestConfigs.Load(Config + "\nenabled = false\n");
+        var diff = await manager.AskAsync<ManagerCommand, ConfigDiff>(r => new ManagerCommand.ApplyConfig(off, r), Wait);
+        Assert.That(diff.Changes.Select(c => (c.Path, c.ResetsSession)), Is.EqualTo(new[] { ("neighbors[10.0.0.2].enabled", false) }));
+        var cease = await peer.ExpectAsync<NotificationMessage>(Wait);
+        Assert.That((cease.Code, cease.Subcode), Is.EqualTo((NotificationCode.Cease, (byte)CeaseSubcode.AdministrativeShutdown)));
+        Assert.That(await NextAsync(events, e => e is NeighborChangeEvent, "the neighbor event"), Has.Property("Change").EqualTo("disabled"));
+        var status = await manager.AskAsync<ManagerCommand, PeerStatus?>(r => new ManagerCommand.GetPeer(Peer, r), Wait);
+        Assert.That((status!.Enabled, status.State), Is.EqualTo((false, SessionState.Idle)));
+        await Task.Delay(300);   // idle hold is 10 ms and connect retry 1 s: a disabled session dials nobody
+        Assert.That(f.Dialled, Is.Empty);
 
-            diff = await manager.AskAsync<ManagerCommand, ConfigDiff>(r => new ManagerCommand.ApplyConfig(config, r), Wait);
-            Assert.That(diff.Changes.Select(c => c.Path), Is.EqualTo(new[] { "neighbors[10.0.0.2].enabled" }));
-            var again = await NextDialAsync(dialled);
-            peers.Add(again);
-            await again.HandshakeAsync(65002, 0x0A000002, 90, AfiSafi.Ipv4Unicast);
-            await NextAsync(events, e => e is SessionStateEvent { To: SessionState.Established }, "Established again");
-            status = await manager.AskAsync<ManagerCommand, PeerStatus?>(r => new ManagerCommand.GetPeer(Peer, r), Wait);
-            Assert.That((status!.Enabled, status.EstablishedTransitions), Is.EqualTo((true, 2)));
-        }
-        finally
-        {
-            foreach (var p in peers) await p.DisposeAsync();
-            while (dialled.TryDequeue(out var p)) await p.DisposeAsync();
-            queue.Close();
-        }
+        diff = await manager.AskAsync<ManagerCommand, ConfigDiff>(r => new ManagerCommand.ApplyConfig(config, r), Wait);
+        Assert.That(diff.Changes.Select(c => c.Path), Is.EqualTo(new[] { "neighbors[10.0.0.2].enabled" }));
+        var again = await f.NextDialAsync();
+        await again.HandshakeAsync(65002, 0x0A000002, 90, AfiSafi.Ipv4Unicast);
+        await NextAsync(events, e => e is SessionStateEvent { To: SessionState.Established }, "Established again");
+        status = await manager.AskAsync<ManagerCommand, PeerStatus?>(r => new ManagerCommand.GetPeer(Peer, r), Wait);
+        Assert.That((status!.Enabled, status.EstablishedTransitions), Is.EqualTo((true, 2)));
     }
 
     [Test]
     public async Task Disable_and_enable_publish_the_neighbor_event_before_the_session_events_they_cause()
     {
-        var config = TestConfigs.Load(Config);
-        var hub = new EventHub(TimeProvider.System);
-        var queue = new EventQueue<BgpEvent>(4096);
-        hub.Subscribe(EventFilter.All, queue, withHistory: false);
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var events = queue.ReadAllAsync(stop.Token).GetAsyncEnumerator(stop.Token);
-
-        await using var system = new ActorSystem(time: new SlowForTheManager());
-        var rib = system.Spawn<RibCommand>("rib", () => new RibActor(RibSettings.From(config.Global)));
-        var dialled = new ConcurrentQueue<ScriptedPeer>();
-        var connector = new InMemoryConnector(request =>
+        await using var f = new Fixture(TestConfigs.Load(Config), new SlowForTheManager());
+        var (events, manager) = (f.Events, f.Manager);
+        for (int cycle = 0; cycle < 3; cycle++)
         {
-            var (client, server) = InMemoryConnector.Pair(IPAddress.Parse("10.0.0.1"), request.Remote.Address);
-            dialled.Enqueue(new ScriptedPeer(server.Pipe));
-            return client;
-        });
-        var manager = system.Spawn<ManagerCommand>("peers", () => new PeerManagerActor(config, rib, connector, listener: null,
-            (n, g) => new PeerSessionSettings(n, g) { Seed = 7, IdleHoldTime = TimeSpan.FromMilliseconds(10) }, hub));
+            var peer = await f.NextDialAsync();
+            await peer.HandshakeAsync(65002, 0x0A000002, 90, AfiSafi.Ipv4Unicast);
+            await NextAsync(events, e => e is SessionStateEvent { To: SessionState.Established }, "Established");
 
-        var peers = new List<ScriptedPeer>();
-        try
-        {
-            for (int cycle = 0; cycle < 3; cycle++)
-            {
-                var peer = await NextDialAsync(dialled);
-                peers.Add(peer);
-                await peer.HandshakeAsync(65002, 0x0A000002, 90, AfiSafi.Ipv4Unicast);
-                await NextAsync(events, e => e is SessionStateEvent { To: SessionState.Established }, "Established");
+            var disabled = new Reply<PeerChangeResult>();
+            await manager.TellAsync(new ManagerCommand.DisablePeer(Peer, $"cycle {cycle}", disabled));
+            var first = await NextAsync(events, _ => true, "the first event after disabling");
+            Assert.That(first, Is.InstanceOf<NeighborChangeEvent>().With.Property("Change").EqualTo($"disabled: cycle {cycle}"),
+                $"cycle {cycle}: the neighbor event comes before the session's");
+            var down = await NextAsync(events, _ => true, "the session going down");
+            Assert.That(down, Is.InstanceOf<SessionStateEvent>().With.Property("From").EqualTo(SessionState.Established));
+            await NextAsync(events, e => e is NotificationEvent { Sent: true, Subcode: (byte)CeaseSubcode.AdministrativeShutdown }, "the Cease");
+            await disabled.Task.WaitAsync(Wait);
 
-                var disabled = new Reply<PeerChangeResult>();
-                await manager.TellAsync(new ManagerCommand.DisablePeer(Peer, $"cycle {cycle}", disabled));
-                var first = await NextAsync(events, _ => true, "the first event after disabling");
-                Assert.That(first, Is.InstanceOf<NeighborChangeEvent>().With.Property("Change").EqualTo($"disabled: cycle {cycle}"),
-                    $"cycle {cycle}: the neighbor event comes before the session's");
-                var down = await NextAsync(events, _ => true, "the session going down");
-                Assert.That(down, Is.InstanceOf<SessionStateEvent>().With.Property("From").EqualTo(SessionState.Established));
-                await NextAsync(events, e => e is NotificationEvent { Sent: true, Subcode: (byte)CeaseSubcode.AdministrativeShutdown }, "the Cease");
-                await disabled.Task.WaitAsync(Wait);
-
-                var enabled = new Reply<PeerChangeResult>();
-                await manager.TellAsync(new ManagerCommand.EnablePeer(Peer, enabled));
-                first = await NextAsync(events, _ => true, "the first event after enabling");
-                Assert.That(first, Is.InstanceOf<NeighborChangeEvent>().With.Property("Change").EqualTo("enabled"),
-                    $"cycle {cycle}: the neighbor event comes before the session's");
-                await enabled.Task.WaitAsync(Wait);
-            }
-        }
-        finally
-        {
-            foreach (var p in peers) await p.DisposeAsync();
-            while (dialled.TryDequeue(out var p)) await p.DisposeAsync();
-            queue.Close();
+            var enabled = new Reply<PeerChangeResult>();
+            await manager.TellAsync(new ManagerCommand.EnablePeer(Peer, enabled));
+            first = await NextAsync(events, _ => true, "the first event after enabling");
+            Assert.That(first, Is.InstanceOf<NeighborChangeEvent>().With.Property("Change").EqualTo("enabled"),
+                $"cycle {cycle}: the neighbor event comes before the session's");
+            await enabled.Task.WaitAsync(Wait);
         }
     }
 
@@ -165,14 +111,61 @@ public class NeighborEnableTests
         }
     }
 
-    private static async Task<ScriptedPeer> NextDialAsync(ConcurrentQueue<ScriptedPeer> dialled)
+    /// <summary>A peer manager with one neighbor on in-memory pipes, its event stream, and the peers its session dials.</summary>
+    private sealed class Fixture : IAsyncDisposable
     {
-        for (int i = 0; i < 250; i++)
+        private readonly EventQueue<BgpEvent> _queue = new(4096);
+        private readonly CancellationTokenSource _stop = new(TimeSpan.FromSeconds(60));
+        private readonly ActorSystem _system;
+        private readonly List<ScriptedPeer> _peers = [];
+
+        public Fixture(BgpConfig config, TimeProvider time)
         {
-            if (dialled.TryDequeue(out var peer)) return peer;
-            await Task.Delay(20);
+            var hub = new EventHub(TimeProvider.System);
+            hub.Subscribe(EventFilter.All, _queue, withHistory: false);
+            Events = _queue.ReadAllAsync(_stop.Token).GetAsyncEnumerator(_stop.Token);
+            _system = new ActorSystem(time: time);
+            var rib = _system.Spawn<RibCommand>("rib", () => new RibActor(RibSettings.From(config.Global)));
+            var connector = new InMemoryConnector(request =>
+            {
+                var (client, server) = InMemoryConnector.Pair(IPAddress.Parse("10.0.0.1"), request.Remote.Address);
+                Dialled.Enqueue(new ScriptedPeer(server.Pipe));
+                return client;
+            });
+            Manager = _system.Spawn<ManagerCommand>("peers", () => new PeerManagerActor(config, rib, connector, listener: null,
+                (n, g) => new PeerSessionSettings(n, g) { Seed = 7, IdleHoldTime = TimeSpan.FromMilliseconds(10) }, hub));
         }
-        throw new AssertionException("the session did not dial out within 5 s");
+
+        /// <summary>Read with the fixture's 60 s bound.</summary>
+        public IAsyncEnumerator<QueuedEvent<BgpEvent>> Events { get; }
+
+        public ConcurrentQueue<ScriptedPeer> Dialled { get; } = new();
+
+        public ActorRef<ManagerCommand> Manager { get; }
+
+        public async Task<ScriptedPeer> NextDialAsync()
+        {
+            for (int i = 0; i < 250; i++)
+            {
+                if (Dialled.TryDequeue(out var peer))
+                {
+                    _peers.Add(peer);
+                    return peer;
+                }
+                await Task.Delay(20);
+            }
+            throw new AssertionException("the session did not dial out within 5 s");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var p in _peers) await p.DisposeAsync();
+            while (Dialled.TryDequeue(out var p)) await p.DisposeAsync();
+            _queue.Close();
+            await Events.DisposeAsync();
+            await _system.DisposeAsync();
+            _stop.Dispose();
+        }
     }
 
     private static async Task<BgpEvent> NextAsync(IAsyncEnumerator<QueuedEvent<BgpEvent>> events, Func<BgpEvent, bool> wanted, string what)
