@@ -108,13 +108,7 @@ internal static class AttributeTable
     internal static PathAttribute? DecodeOrigin(ReadOnlySpan<byte> v, ref AttrDecodeContext c)
     {
         if (v.Length != 1) return Fail(ref c, $"length {v.Length}, expected 1");
-        return v[0] switch
-        {
-            0 => OriginAttribute.Igp,
-            1 => OriginAttribute.Egp,
-            2 => OriginAttribute.Incomplete,
-            _ => Fail(ref c, $"undefined ORIGIN value {v[0]}"),
-        };
+        return v[0] <= (byte)Origin.Incomplete ? OriginAttribute.Of((Origin)v[0]) : Fail(ref c, $"undefined ORIGIN value {v[0]}");
     }
 
     internal static PathAttribute? DecodeAsPath(ReadOnlySpan<byte> v, ref AttrDecodeContext c) =>

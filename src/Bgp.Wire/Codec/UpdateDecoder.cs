@@ -154,7 +154,6 @@ public static class UpdateDecoder
             // the rest go through the table's delegate.
             var attr = code switch
             {
-                (byte)AttrType.Origin when value.Length == 1 && value[0] <= (byte)Origin.Incomplete => OriginAttribute.Of((Origin)value[0]),
                 (byte)AttrType.Origin => AttributeTable.DecodeOrigin(value, ref actx),
                 (byte)AttrType.AsPath => AttributeTable.DecodeAsPath(value, ref actx),
                 (byte)AttrType.NextHop => AttributeTable.DecodeNextHop(value, ref actx),
