@@ -131,7 +131,14 @@ public partial class DaemonApiTests
 
         var peer = await _scripted.AcceptAndHandshakeAsync(listener, 65003, 0x7F0A0003, AfiSafi.Ipv4Unicast, AfiSafi.Ipv6Unicast);
         await daemon.WaitForLogAsync("peer 127.10.0.3 AS65003: OpenConfirm -> Established");
-        var shown = await Call<GetNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "GetNeighbor", new GetNeighborRequest { Address = "127.10.0.3" });
+        // the transition is logged before its actions run; the status the API reads follows within moments
+        Neighbor shown = null!;
+        for (int i = 0; i < 50; i++)
+        {
+            shown = await Call<GetNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "GetNeighbor", new GetNeighborRequest { Address = "127.10.0.3" });
+            if (shown.State.State == Bgp.Api.V1.SessionState.Established) break;
+            await Task.Delay(100);
+        }
         Assert.That(shown.State.State, Is.EqualTo(Bgp.Api.V1.SessionState.Established));
         Assert.That(shown.State.PeerRouterId, Is.EqualTo("127.10.0.3"));
         Assert.That(shown.State.NegotiatedFamilies, Does.Contain(Family.Ipv4Unicast));

@@ -492,6 +492,8 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         _counters.EstablishedTransitions++;
         _counters.EstablishedSince = Context.Time.GetUtcNow();
         _counters.LastError = null;
+        // the status the API reads says Established from here, not only after the RIB has taken PeerUp
+        Publish();
         Log.LogInformation(
             "peer {Peer} AS{RemoteAs}: established; hold {HoldTime} s, families {Families}, 4-octet AS {FourOctetAs}, extended messages {ExtendedMessages}, route refresh {RouteRefresh}, peer BGP ID {PeerBgpId}",
             Peer, session.PeerAs, (int)session.HoldTime.TotalSeconds, session.Families.ToString(), session.FourOctetAs,
