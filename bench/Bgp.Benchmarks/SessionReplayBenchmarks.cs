@@ -16,12 +16,12 @@ namespace Bgp.Benchmarks;
 /// nanoseconds per prefix and 10⁹ / Mean is prefixes per second.
 /// </summary>
 /// <remarks>
-/// <see cref="ReceiveOverLoopback"/>: a real <see cref="PeerSessionActor"/> on the actor runtime
+/// <see cref="ReceiveOverLoopback"/>: a real <see cref="PeerSessionActor"/> on Akka.NET
 /// with the real <see cref="TcpConnector"/>, timed from the peer's first write until the
 /// <see cref="CountingRib"/> standing in for the RIB has counted every prefix. The connection and
 /// OPEN exchange happen in the iteration setup, outside the measurement.
 /// <see cref="ReceiveOverLoopbackWithoutActors"/>: the same through a bare <see cref="BgpConnection"/>
-/// (socket, pipe, framing, decoding), counting on its reader's thread.
+/// (socket, pipe, framing, decoding) as an Akka.Streams source into a counting sink, no actors.
 /// <see cref="FrameAndDecode"/>: the same bytes through <see cref="MessageFramer"/> and
 /// <see cref="MessageDecoder"/> in a loop, no sockets, pipes or actors.
 /// </remarks>

@@ -4,7 +4,7 @@ using Bgp.Actors.Config.Diagnostics;
 using Bgp.Actors.Config.Persistence;
 using Bgp.Actors.Events;
 using Bgp.Actors.Rib;
-using Bgp.Actors.Runtime;
+using Bgp.Actors.Typed;
 using Bgp.Actors.Sessions;
 using Bgp.Api.Grpc;
 using Bgp.Api.Metrics;
@@ -71,12 +71,13 @@ internal sealed class Daemon
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; reloads.Writer.TryWrite(true); });
         using var external = externalStop.Register(() => stop.TrySetResult("stop requested"));
 
-        await using var system = new ActorSystem("bgpactorsd", TimeProvider.System, loggerFactory);
-        var rib = system.Spawn<RibCommand>("rib", () => new RibActor(RibSettings.From(config.Global)), new ActorOptions { MailboxCapacity = 16 * 1024, QueryMailboxCapacity = 256 });
+        var system = BgpActorSystem.Create("bgpactorsd", loggerFactory);
+        var deadLetters = DeadLetterCounter.Start(system);
+        var rib = system.Spawn<RibCommand>(RibActor.Props(RibSettings.From(config.Global)), "rib");
         var events = new EventHub(TimeProvider.System);
-        var manager = system.Spawn<ManagerCommand>("peers", () => new PeerManagerActor(config, rib, TcpConnector.Instance, listener, events: events));
+        var manager = system.Spawn<ManagerCommand>(PeerManagerActor.Props(config, rib, TcpConnector.Instance, listener, events: events), "peers");
 
-        using var metrics = new DaemonMetrics(manager, rib, system, events);
+        using var metrics = new DaemonMetrics(manager, rib, deadLetters, events);
         using var exporter = new PrometheusExporter(loggerFactory.CreateLogger("Bgp.Metrics"), DaemonMetrics.MeterName);
         async Task<string> ScrapeAsync(CancellationToken ct)
         {
@@ -110,6 +111,7 @@ internal sealed class Daemon
             log.LogCritical("gRPC API: cannot listen: {Error}", ex.Message);
             _stderr.WriteLine($"bgpactorsd: gRPC API: cannot listen: {ex.Message}");
             await listener.DisposeAsync();
+            await StopActorsAsync(system, log);
             return 1;
         }
         await using var metricsServer = new MetricsHttpServer(loggerFactory, exporter, metrics.RefreshAsync);
@@ -125,6 +127,7 @@ internal sealed class Daemon
                 _stderr.WriteLine($"bgpactorsd: metrics: cannot listen on {prometheus}: {ex.Message}");
                 await grpc.StopAsync();
                 await listener.DisposeAsync();
+                await StopActorsAsync(system, log);
                 return 1;
             }
         }
@@ -155,10 +158,22 @@ internal sealed class Daemon
             log.LogError("shutdown: {Error}", ex.Message);
         }
         await listener.DisposeAsync();
-        await system.ShutdownAsync(TimeSpan.FromSeconds(10));
+        await StopActorsAsync(system, log);
         await reloadLoop.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         log.LogInformation("bgpactorsd stopped");
         return 0;
+    }
+
+    private static async Task StopActorsAsync(Akka.Actor.ActorSystem system, ILogger log)
+    {
+        try
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            log.LogWarning("the actor system did not stop within 10 s");
+        }
     }
 
     /// <summary>

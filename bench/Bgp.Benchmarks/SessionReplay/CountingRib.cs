@@ -1,5 +1,6 @@
 using Bgp.Actors.Rib;
-using Bgp.Actors.Runtime;
+using Akka.Actor;
+using Bgp.Actors.Sessions;
 using Bgp.Wire;
 
 namespace Bgp.Benchmarks.SessionReplay;
@@ -10,7 +11,7 @@ namespace Bgp.Benchmarks.SessionReplay;
 /// <see cref="Expected"/> of them. Completes <see cref="Up"/> on PeerUp. Nothing else, so the
 /// benchmark measures the session's receive path and not route storage.
 /// </summary>
-public sealed class CountingRib(CountingRib.Progress progress) : Actor<RibCommand>
+public sealed class CountingRib(CountingRib.Progress progress) : UntypedActor
 {
     /// <summary>What the benchmark watches; outlives the actor instance.</summary>
     public sealed class Progress(long expected)
@@ -30,16 +31,21 @@ public sealed class CountingRib(CountingRib.Progress progress) : Actor<RibComman
         internal void Fail(string why) => _done.TrySetException(new InvalidOperationException(why));
     }
 
-    protected override ValueTask OnReceiveAsync(RibCommand message)
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
             case RibCommand.PeerUp:
                 progress.MarkUp();
                 break;
-            case RibCommand.UpdateReceived received:
-                progress.Updates++;
-                progress.Prefixes += Count(received.Update);
+            case RibCommand.UpdatesReceived received:
+                foreach (var update in received.Updates)
+                {
+                    progress.Updates++;
+                    progress.Prefixes += Count(update);
+                }
+                // acknowledged as the RIB does, so the session's window keeps moving
+                Sender.Tell(new SessionCommand.RibApplied(received.Work));
                 if (progress.Prefixes >= progress.Expected) progress.MarkDone();
                 break;
             case RibCommand.PeerDown down:
@@ -47,7 +53,6 @@ public sealed class CountingRib(CountingRib.Progress progress) : Actor<RibComman
                 progress.Fail($"the session went down after {progress.Prefixes} prefixes: {down.Reason}");
                 break;
         }
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>The same count as <see cref="UpdateMessage.Announced"/> plus <see cref="UpdateMessage.WithdrawnRoutes"/>, without the iterators.</summary>

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using Bgp.Actors.Rib;
-using Bgp.Actors.Runtime;
+using Akka.Actor;
+using Akka.Streams.Dsl;
+using Bgp.Actors.Typed;
 using Bgp.Actors.Sessions;
 using Bgp.Wire;
 
@@ -39,11 +41,11 @@ public sealed class LoopbackReplay : IAsyncDisposable
     {
         var replay = new LoopbackReplay(setup);
         using var timeout = new CancellationTokenSource(Wait);
-        var system = replay._system = new ActorSystem("bench");
+        var system = replay._system = BgpActorSystem.Create("bench");
         var progress = replay._progress;
-        var rib = system.Spawn<RibCommand>("rib", () => new CountingRib(progress));
+        var rib = system.Spawn<RibCommand>(Props.Create(() => new CountingRib(progress)), "rib");
         var settings = setup.Settings with { RemotePort = replay.Port };
-        system.Spawn("session", () => new PeerSessionActor(settings, rib, TcpConnector.Instance, new PeerCounters()));
+        system.ActorOf(Props.Create(() => new PeerSessionActor(settings, rib, TcpConnector.Instance, new PeerCounters(), true, null)), "session");
         replay._peer = await ReplayPeer.AcceptAsync(replay._listener, timeout.Token);
         await replay._peer.HandshakeAsync(setup.Feed.Open, timeout.Token);
         await progress.Up.WaitAsync(timeout.Token);
@@ -61,13 +63,15 @@ public sealed class LoopbackReplay : IAsyncDisposable
         replay._peer = await ReplayPeer.AcceptAsync(replay._listener, timeout.Token);
         var kind = setup.Feed.PeerAs == setup.Feed.LocalAs ? PeerKind.Internal : PeerKind.External;
         var connection = replay._connection = new BgpConnection(1, outgoing: true, await connecting, localOpen, kind);
+        var system = replay._system = BgpActorSystem.Create("bench");
+        var materializer = ActorServices.Of(system).Materializer;
         long prefixes = 0;
-        connection.Start((_, frame) =>
+        _ = connection.Frames().RunForeach(frame =>
         {
             if (frame.Result.Message is UpdateMessage update) prefixes += CountingRib.Count(update);
             if (prefixes >= progress.Expected) progress.MarkDone();
-            return ValueTask.CompletedTask;
-        }, (_, _) => ValueTask.CompletedTask);
+        }, materializer);
+        connection.StartWriter(materializer);
         connection.TrySend(localOpen);
         connection.TrySend(KeepaliveMessage.Instance);
         await replay._peer.HandshakeAsync(setup.Feed.Open, timeout.Token);
@@ -83,8 +87,8 @@ public sealed class LoopbackReplay : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_system is not null) await _system.ShutdownAsync(Wait);
         if (_connection is not null) await _connection.DisposeAsync();
+        if (_system is not null) await _system.Terminate().WaitAsync(Wait);
         if (_peer is not null) await _peer.DisposeAsync();
         _listener.Stop();
         _listener.Dispose();

@@ -161,12 +161,19 @@ public sealed record NeighborConfig(
     public const int DefaultHoldTime = 90;                      // RFC 4271 §10 suggests 90 s
     public const int DefaultConnectRetry = 30;                  // RFC 4271 §10: 120 s suggested; 30 s is today's practice
     public const int DefaultRemotePort = 179;                   // RFC 4271 §8.2.1
+    public const int DefaultOpenTimeout = 15;                   // RFC 4271 suggests 240 s for OpenSent; a silent connection must not hold a neighbor that long
 
     /// <summary><c>enabled = false</c>: the session stays Idle (no connecting out, incoming connections refused) until enabled.</summary>
     public bool Enabled { get; init; } = true;
 
     /// <summary><c>remote_port</c>: the TCP port we connect to (the listener's port is global).</summary>
     public int RemotePort { get; init; } = DefaultRemotePort;
+
+    /// <summary>
+    /// <c>open_timeout</c>: seconds a connection may take, after our OPEN, to send its own before it is
+    /// dropped (the OpenSent hold time of RFC 4271 §8.2.2).
+    /// </summary>
+    public int OpenTimeout { get; init; } = DefaultOpenTimeout;
 
     /// <summary><c>import = "none"</c>: routes from the neighbor are kept (Adj-RIB-In) but never used.</summary>
     public bool ImportNone { get; init; }
@@ -217,4 +224,5 @@ public sealed record PeerGroupConfig(
     public EquatableArray<string>? ExportPolicy { get; init; }
     public bool? Enabled { get; init; }
     public int? RemotePort { get; init; }
+    public int? OpenTimeout { get; init; }
 }

@@ -12,6 +12,7 @@ internal sealed partial class ConfigBinder
         "remote_asn", "description", "local_address", "passive", "hold_time", "connect_retry", "families", "md5_password",
         "ttl_security", "max_prefixes", "route_server_client", "route_reflector_client", "log_level",
         "import", "export", "next_hop_unchanged", "import_policy", "export_policy", "enabled", "remote_port",
+        "open_timeout",
     ];
     private static readonly string[] NeighborKeys = ["address", .. SettingKeys, "peer_group"];
 
@@ -49,6 +50,7 @@ internal sealed partial class ConfigBinder
         public EquatableArray<string>? ExportPolicy;
         public bool? Enabled;
         public int? RemotePort;
+        public int? OpenTimeout;
 
         public TomlSpan SpanOf(string key) => Table.TryGetValue(key, out var value) ? value.Span : Table.Span;
     }
@@ -90,6 +92,7 @@ internal sealed partial class ConfigBinder
                 ExportPolicy = settings.ExportPolicy,
                 Enabled = settings.Enabled,
                 RemotePort = settings.RemotePort,
+                OpenTimeout = settings.OpenTimeout,
             }, settings);
         }
         return groups;
@@ -213,6 +216,10 @@ internal sealed partial class ConfigBinder
             case "export_policy": s.ExportPolicy = Chain(key, value); break;
             case "enabled": s.Enabled = Boolean(key, value); break;
             case "remote_port": s.RemotePort = (int?)Integer(key, value, 1, 65535, "a TCP port between 1 and 65535"); break;
+            case "open_timeout":
+                s.OpenTimeout = (int?)Integer(key, value, 1, 240, "between 1 and 240 seconds",
+                    "how long a new connection may take to send its OPEN; RFC 4271 §8.2.2 suggests at most 4 minutes");
+                break;
             default: return false;
         }
         return true;

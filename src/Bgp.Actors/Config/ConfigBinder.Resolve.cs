@@ -86,6 +86,7 @@ internal sealed partial class ConfigBinder
             ExportPolicy = n.ExportPolicy ?? g?.ExportPolicy ?? default,
             Enabled = n.Enabled ?? g?.Enabled ?? true,
             RemotePort = n.RemotePort ?? g?.RemotePort ?? NeighborConfig.DefaultRemotePort,
+            OpenTimeout = n.OpenTimeout ?? g?.OpenTimeout ?? NeighborConfig.DefaultOpenTimeout,
         };
     }
 
@@ -117,6 +118,7 @@ internal sealed partial class ConfigBinder
                 "export_policy" => s.ExportPolicy is null,
                 "enabled" => s.Enabled is null,
                 "remote_port" => s.RemotePort is null,
+                "open_timeout" => s.OpenTimeout is null,
                 _ => false,
             };
             if (missing) return true;

@@ -103,6 +103,7 @@ public sealed partial class ConfigDiff
         ("log_level", n => Format(n.LogLevel), ChangeClass.AppliedOnReload, false),
         ("enabled", n => Format(n.Enabled), ChangeClass.AppliedOnReload, false),
         ("remote_port", n => Format(n.RemotePort), ChangeClass.AppliedOnReload, false),
+        ("open_timeout", n => Format(n.OpenTimeout), ChangeClass.AppliedOnReload, false),
         ("peer_group", n => n.PeerGroup, ChangeClass.Informational, false),
     ];
 

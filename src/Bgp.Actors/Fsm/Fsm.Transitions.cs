@@ -33,6 +33,7 @@ public static partial class Fsm
             ConsecutiveFailures = manual ? 0 : st.ConsecutiveFailures,
             AdministrativelyStopped = false,
             IdleHoldRunning = false,
+            FlapDamped = false,
             PassiveStart = passive,
             LastError = manual ? null : st.LastError,
         };
@@ -52,7 +53,7 @@ public static partial class Fsm
         var next = st with
         {
             ConnectRetryCounter = 0, ConsecutiveFailures = 0,
-            AdministrativelyStopped = true, IdleHoldRunning = false,
+            AdministrativelyStopped = true, IdleHoldRunning = false, FlapDamped = false,
         };
         return st.IdleHoldRunning ? new(next, [new StopTimer(TimerKind.IdleHold)]) : new(next, []);
     }
@@ -98,7 +99,7 @@ public static partial class Fsm
         if (s.AllowAutomaticStart && !st.AdministrativelyStopped)
         {
             actions.Add(new StartTimer(TimerKind.IdleHold, Backoff.IdleHold(s, failures)));
-            next = next with { IdleHoldRunning = true };
+            next = next with { IdleHoldRunning = true, FlapDamped = st.State == Established };
         }
         return new(next, actions.ToArray());
     }
@@ -239,7 +240,7 @@ public static partial class Fsm
 
     /// <summary>The state after "releases all BGP resources": Idle, nothing negotiated, no DelayOpenTimer.</summary>
     private static FsmState Released(FsmState st) =>
-        st with { State = Idle, Session = null, DelayOpenRunning = false, IdleHoldRunning = false };
+        st with { State = Idle, Session = null, DelayOpenRunning = false, IdleHoldRunning = false, FlapDamped = false };
 
     private static uint Increment(uint n) => n == uint.MaxValue ? n : n + 1;
 

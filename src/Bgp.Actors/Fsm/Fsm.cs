@@ -15,7 +15,11 @@ namespace Bgp.Actors.Fsm;
 /// <see cref="FsmSettings.AllowAutomaticStart"/> holds, the IdleHoldTimer starts for
 /// <see cref="Backoff.IdleHold"/> (1 s, 2 s, 4 s … up to 120 s by default). Its expiry (event 13) is the
 /// automatic start: to Connect, or to Active when the last start was passive. AutomaticStart events that
-/// arrive while it runs are ignored (what RFC 4271 leaves to events 6 and 7).</item>
+/// arrive while it runs are ignored (what RFC 4271 leaves to events 6 and 7) when it damps an oscillating
+/// session, one that fell from Established (<see cref="FsmState.FlapDamped"/>). When it only spaces our own
+/// failed attempts (a refused dial, a peer that never finished the OPEN exchange), the passive automatic start
+/// (event 5, which the session issues for a connection from the peer) still starts: the peer may connect
+/// whenever it likes between our dials, as BIRD and FRR let it.</item>
 /// <item>The ConnectRetryTimer runs for <see cref="Backoff.ConnectRetryNominal"/> (ConnectRetryTime doubled per
 /// consecutive failure, capped) times a jitter factor in [0.75, 1) (RFC 4271 §10). The keepalive timer is
 /// jittered the same way; the hold timer is not.</item>
@@ -54,6 +58,10 @@ public static partial class Fsm
             (Idle, ManualStartWithPassiveTcpEstablishment) => Start(s, st, passive: true, manual: true),
             (Idle, AutomaticStart) when MayStartAutomatically(s, st) => Start(s, st, passive: s.Passive, manual: false),
             (Idle, AutomaticStartWithPassiveTcpEstablishment) when MayStartAutomatically(s, st) => Start(s, st, passive: true, manual: false),
+            // deviation: an idle hold that damps nothing but our own dials lets the peer in (see above)
+            (Idle, AutomaticStartWithPassiveTcpEstablishment) when st.IdleHoldRunning && !st.FlapDamped
+                                                                 && MayStartAutomatically(s, st with { IdleHoldRunning = false }) =>
+                Start(s, st, passive: true, manual: false),
             // §8.1.1 DampPeerOscillations: the idle hold's end is the automatic start.
             (Idle, IdleHoldTimerExpires) when st.IdleHoldRunning && MayStartAutomatically(s, st with { IdleHoldRunning = false }) =>
                 Start(s, st with { IdleHoldRunning = false }, passive: s.Passive || st.PassiveStart, manual: false),

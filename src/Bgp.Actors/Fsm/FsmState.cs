@@ -35,6 +35,12 @@ public sealed record FsmState
     /// <summary>The IdleHoldTimer runs: the FSM restarts itself when it expires.</summary>
     public bool IdleHoldRunning { get; init; }
 
+    /// <summary>
+    /// The running IdleHoldTimer damps an oscillating session: it started when the session fell from
+    /// Established. Otherwise it only spaces our own attempts, and a connection from the peer starts the FSM.
+    /// </summary>
+    public bool FlapDamped { get; init; }
+
     /// <summary>The peer's OPEN, from OpenConfirm on.</summary>
     public OpenMessage? PeerOpen => Session?.PeerOpen;
 

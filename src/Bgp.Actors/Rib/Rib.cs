@@ -487,32 +487,6 @@ public sealed partial class Rib
         return batch;
     }
 
-    /// <summary>
-    /// Undoes a batch the session could not take: its prefixes are queued again with the peer's
-    /// Adj-RIB-Out set to <see cref="Unknown"/>, so the next batch sends their current state
-    /// (announcement or withdrawal) whatever it is then.
-    /// </summary>
-    internal void Requeue(RibPeer peer, OutboundBatch batch)
-    {
-        foreach (var part in batch.Families)
-        {
-            var table = _tables[part.Family];
-            var export = peer.Exports[table.Slot];
-            foreach (var n in part.Withdrawn) Forget(n.Prefix);
-            foreach (var (_, list) in part.Announced) foreach (var n in list) Forget(n.Prefix);
-            if (part.EndOfRib) peer.Initial.Add(part.Family);
-
-            void Forget(Prefix prefix)
-            {
-                int index = table.GetOrAdd(prefix);
-                SetOut(peer, table.Slot, index, Unknown);
-                export.MarkDirty(index);
-            }
-        }
-        peer.Advertised -= batch.Families.Sum(f => f.Announced.Sum(g => g.Nlri.Count));
-        peer.Withdrawn -= batch.Families.Sum(f => f.Withdrawn.Count);
-    }
-
     private void Release(RouteAttributes attributes)
     {
         if (!ReferenceEquals(attributes, Unknown)) _attributes.Release(attributes);

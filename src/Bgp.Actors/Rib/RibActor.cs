@@ -1,6 +1,7 @@
 using System.Net;
-using Bgp.Actors.Runtime;
+using Akka.Actor;
 using Bgp.Actors.Sessions;
+using Bgp.Actors.Typed;
 using Bgp.Wire;
 using Microsoft.Extensions.Logging;
 
@@ -12,26 +13,41 @@ namespace Bgp.Actors.Rib;
 /// and hands them to the sessions, at most <see cref="MaxInFlight"/> unacknowledged per peer. A
 /// peer that does not keep up stops getting batches; its changes keep accumulating as dirty
 /// prefixes (bounded by the table size, latest state wins) and go out when it acknowledges again.
-/// The RIB never waits for a session, so one slow peer never slows the others.
+/// The RIB never waits for a session, so one slow peer never slows the others. Inbound, every
+/// <see cref="RibCommand.UpdatesReceived"/> is acknowledged once applied: the sessions' credit
+/// windows, not the mailbox, bound the work queued here (docs/ARCHITECTURE.md, "Backpressure").
 /// </summary>
-public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
+public sealed class RibActor : UntypedActor
 {
+    private readonly RibSettings _settings;
+    private readonly Rib _rib;
+    private ILogger _log = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    public RibActor(RibSettings settings)
+    {
+        _settings = settings;
+        _rib = new Rib(settings);
+    }
+
+    /// <summary>Props for the RIB, on the mailbox that answers queries first.</summary>
+    public static Props Props(RibSettings settings) =>
+        Akka.Actor.Props.Create(() => new RibActor(settings)).WithMailbox(QueryFirstMailbox.ConfigPath);
+
+    protected override void PreStart() => _log = Context.LoggerFactory().CreateLogger("Bgp.Actors.Rib");
+
     /// <summary>Batches handed to one session and not yet acknowledged.</summary>
     public const int MaxInFlight = 4;
 
     /// <summary>Batches sent per peer in one flush before other messages get their turn.</summary>
     private const int BatchesPerFlush = 4;
 
-    private static readonly TimeSpan RetryAfter = TimeSpan.FromMilliseconds(20);
-
-    private readonly Rib _rib = new(settings);
     private readonly Dictionary<IPAddress, ActorRef<SessionCommand>> _senders = [];
     private bool _flushQueued;
 
     /// <summary>The state, for tests that inspect it between messages.</summary>
     internal Rib State => _rib;
 
-    protected override ValueTask OnReceiveAsync(RibCommand message)
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
@@ -45,7 +61,11 @@ public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
                 _senders.Remove(down.Peer);
                 int withdrawn = _rib.PeerDown(down.Peer);
                 if (withdrawn > 0)
-                    Context.Log.LogInformation("peer {Peer} down ({Reason}): withdrew its {Count} routes", down.Peer, down.Reason, withdrawn);
+                    _log.LogInformation("peer {Peer} down ({Reason}): withdrew its {Count} routes", down.Peer, down.Reason, withdrawn);
+                break;
+            case RibCommand.UpdatesReceived updates:
+                foreach (var update in updates.Updates) _rib.Apply(updates.Peer, update);
+                if (!Sender.IsNobody()) Sender.Tell(new SessionCommand.RibApplied(updates.Work));
                 break;
             case RibCommand.UpdateReceived update:
                 _rib.Apply(update.Peer, update.Update);
@@ -56,7 +76,7 @@ public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
             case RibCommand.SetPolicy set:
                 var result = _rib.SetPolicy(set.Policy);
                 if (result.PeersReimported + result.PeersReexported > 0)
-                    Context.Log.LogInformation("policy changed: routes of {Reimported} peers evaluated again on import ({Changed} changed), {Reexported} peers' exports evaluated again",
+                    _log.LogInformation("policy changed: routes of {Reimported} peers evaluated again on import ({Changed} changed), {Reexported} peers' exports evaluated again",
                         result.PeersReimported, result.RoutesChanged, result.PeersReexported);
                 set.Reply?.Complete(result);
                 break;
@@ -104,50 +124,46 @@ public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
             case RibCommand.Flush:
                 _flushQueued = false;
                 Flush();
-                return ValueTask.CompletedTask;
+                return;
+            default:
+                Unhandled(message);
+                return;
         }
         if (_rib.LimitsPending) ReportLimits();
         if (!_flushQueued && AnythingToSend()) QueueFlush();
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>
-    /// Tells each session whose peer went past <c>max_prefixes</c>; it closes with Cease/1. Until a
-    /// session has been told (its mailbox may be full) this is retried with the flush timer, and the
+    /// Tells each session whose peer went past <c>max_prefixes</c>; it closes with Cease/1. The
     /// peer's further routes are not stored.
     /// </summary>
     private void ReportLimits()
     {
-        bool all = true;
         foreach (var peer in _rib.Peers)
-            if (peer is { LimitExceeded: not null, LimitReported: false }) all &= ReportLimit(peer);
-        _rib.LimitsPending = !all;
+            if (peer is { LimitExceeded: not null, LimitReported: false }) ReportLimit(peer);
+        _rib.LimitsPending = false;
     }
 
-    private bool ReportLimit(RibPeer peer)
+    private void ReportLimit(RibPeer peer)
     {
         var (family, limit) = peer.LimitExceeded!.Value;
         if (!_senders.TryGetValue(peer.Info.Address, out var sender))
         {
             // a peer without a session (tests, tools): nothing to close, its routes past the limit are dropped
             peer.LimitReported = true;
-            Context.Log.LogWarning("peer {Peer}: more than {Limit} {Family} routes (max_prefixes); further routes are dropped",
+            _log.LogWarning("peer {Peer}: more than {Limit} {Family} routes (max_prefixes); further routes are dropped",
                 peer.Info.Address, limit, family);
-            return true;
+            return;
         }
-        peer.LimitReported = sender.TryTell(new SessionCommand.PrefixLimitExceeded(family, limit, peer.Info.SessionId));
-        if (!peer.LimitReported) Context.Timers.StartSingle("flush", RibCommand.Flush.Instance, RetryAfter);
-        return peer.LimitReported;
+        sender.Tell(new SessionCommand.PrefixLimitExceeded(family, limit, peer.Info.SessionId));
+        peer.LimitReported = true;
     }
 
-    /// <summary>
-    /// A Flush queued behind what is already in the mailbox, so a burst of UPDATEs is applied
-    /// before anything goes out; a timer when the mailbox is full.
-    /// </summary>
+    /// <summary>A Flush queued behind what is already in the mailbox, so a burst of UPDATEs is applied before anything goes out.</summary>
     private void QueueFlush()
     {
         _flushQueued = true;
-        if (!Context.Self.TryTell(RibCommand.Flush.Instance)) Context.Timers.StartSingle("flush", RibCommand.Flush.Instance, RetryAfter);
+        Self.Tell(RibCommand.Flush.Instance);
     }
 
     private bool AnythingToSend()
@@ -161,33 +177,26 @@ public sealed class RibActor(RibSettings settings) : Actor<RibCommand>
     private void Flush()
     {
         if (_rib.LimitsPending) ReportLimits();
-        bool more = false, blocked = false;
+        bool more = false;
         foreach (var peer in _rib.Peers)
         {
             if (!_senders.TryGetValue(peer.Info.Address, out var sender)) continue;
             for (int i = 0; i < BatchesPerFlush && peer.InFlight < MaxInFlight; i++)
             {
-                // a batch is only taken once the session has room for it, so nothing taken is lost
+                // at most MaxInFlight batches wait in a session at once: that bounds what a slow peer holds
                 var batch = _rib.TakeBatch(peer);
                 if (batch is null) break;
-                if (!sender.TryTell(new SessionCommand.SendRoutes(batch)))
-                {
-                    // the session's mailbox is full: put the prefixes back as dirty and retry shortly
-                    _rib.Requeue(peer, batch);
-                    blocked = true;
-                    break;
-                }
+                sender.Tell(new SessionCommand.SendRoutes(batch));
                 peer.InFlight++;
                 peer.UpdatesQueued++;
             }
             if (peer.InFlight < MaxInFlight && (peer.DirtyCount > 0 || peer.Initial.Count > 0)) more = true;
         }
-        if (blocked) Context.Timers.StartSingle("flush", RibCommand.Flush.Instance, RetryAfter);
-        else if (more && !_flushQueued) QueueFlush();
+        if (more && !_flushQueued) QueueFlush();
     }
 
     /// <summary>For a PeerUp without peer info (tests, tools): an external or internal peer by AS.</summary>
     private RibPeerInfo DefaultInfo(RibCommand.PeerUp up) =>
-        new(up.Peer, up.Session.PeerAs, settings.LocalAs, up.Session.PeerBgpId,
-            up.Session.PeerAs == settings.LocalAs ? PeerRole.Internal : PeerRole.External, null, up.Session.Families, up.Session.Codec);
+        new(up.Peer, up.Session.PeerAs, _settings.LocalAs, up.Session.PeerBgpId,
+            up.Session.PeerAs == _settings.LocalAs ? PeerRole.Internal : PeerRole.External, null, up.Session.Families, up.Session.Codec);
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using Bgp.Actors.Fsm;
-using Bgp.Actors.Runtime;
+using Bgp.Actors.Typed;
 using Bgp.Actors.Sessions;
 using Bgp.Wire;
 
@@ -22,8 +22,16 @@ public abstract record RibCommand
     /// <summary>A session left Established: everything learned from the peer is withdrawn.</summary>
     public sealed record PeerDown(IPAddress Peer, string Reason) : RibCommand;
 
-    /// <summary>An UPDATE received from the peer (already turned into withdrawals where RFC 7606 said so).</summary>
+    /// <summary>An UPDATE received from the peer (already turned into withdrawals where RFC 7606 said so); not acknowledged.</summary>
     public sealed record UpdateReceived(IPAddress Peer, UpdateMessage Update) : RibCommand;
+
+    /// <summary>
+    /// The UPDATEs a session read in one go, in order. The RIB answers the sender with
+    /// <see cref="SessionCommand.RibApplied"/> carrying <paramref name="Work"/> once they are applied:
+    /// the session's credit window on work not yet applied (prefixes, see <see cref="UpdateWork"/>)
+    /// is what bounds the memory a fast peer can make the RIB hold.
+    /// </summary>
+    public sealed record UpdatesReceived(IPAddress Peer, IReadOnlyList<UpdateMessage> Updates, long Work) : RibCommand;
 
     /// <summary>The peer sent ROUTE-REFRESH for a family: everything advertised to it goes again.</summary>
     public sealed record RefreshOut(IPAddress Peer, AfiSafi Family) : RibCommand;

@@ -1,6 +1,9 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Threading.Channels;
+using Akka;
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Dsl;
 using Bgp.Wire;
 
 namespace Bgp.Actors.Sessions;
@@ -9,21 +12,34 @@ namespace Bgp.Actors.Sessions;
 public readonly record struct InboundFrame(MessageType Type, DecodeResult Result, int Length);
 
 /// <summary>
-/// One TCP connection of a session, wrapping a <see cref="BgpTransport"/>: a reader loop that
-/// frames and decodes off the socket and hands each message to the session (awaiting it, so a
-/// busy session slows the socket down instead of buffering without bound) and a writer loop that
-/// drains a bounded outbound queue. Decoding happens here, off the session actor, because it is
-/// the expensive part of receiving a full table.
+/// One TCP connection of a session, as two Akka.Streams graphs over a <see cref="BgpTransport"/>.
+/// <para>
+/// Inbound: <see cref="BgpFrameSource"/> (socket bytes through the transport's pipe, BGP framing,
+/// decoding) → a batch of the frames that arrive while the session is busy (at most
+/// <see cref="InboundBatchBytes"/>) → the session actor, one batch at a time, each acknowledged
+/// (<see cref="SessionCommand.InboundAck"/>). The session holds the acknowledgement while the RIB
+/// has more than its window of this peer's work, so a slow RIB stops the socket being read and
+/// the peer's TCP window closes: nothing in between grows without bound.
+/// </para>
+/// <para>
+/// Outbound: a bounded queue (<see cref="OutboundCapacity"/> encoded messages or batches) → the
+/// writes that queued up while the socket was busy, written together and flushed once.
+/// </para>
+/// Decoding happens in the inbound stream, off the session actor, because it is the expensive
+/// part of receiving a full table. The codec context changes with the OPEN exchange (4-octet AS,
+/// extended messages, add-path); the source negotiates it itself from our OPEN and the peer's as
+/// soon as the peer's OPEN is decoded, so the first UPDATE after it is read with the right context
+/// without a round trip through the actor.
 /// </summary>
-/// <remarks>
-/// The codec context changes with the OPEN exchange (4-octet AS, extended messages, add-path);
-/// the reader negotiates it itself from our OPEN and the peer's as soon as the peer's OPEN is
-/// decoded, so the first UPDATE after it is read with the right context without a round trip
-/// through the actor.
-/// </remarks>
 public sealed class BgpConnection : IAsyncDisposable
 {
     public const int OutboundCapacity = 256;
+
+    /// <summary>Decoded frames (by their wire size) gathered into one message while the session is busy with the last.</summary>
+    public const int InboundBatchBytes = 256 * 1024;
+
+    /// <summary>Writes queued while the socket was busy that go out with one flush.</summary>
+    private const int WritesPerFlush = 64;
 
     private readonly BgpTransport _transport;
     private readonly Channel<byte[]> _outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(OutboundCapacity)
@@ -34,8 +50,8 @@ public sealed class BgpConnection : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly OpenMessage _localOpen;
     private readonly PeerKind _peerKind;
-    private Task _reader = Task.CompletedTask;
     private Task _writer = Task.CompletedTask;
+    private UniqueKillSwitch? _inbound;
     private volatile CodecContext _context = CodecContext.Default;
 
     public BgpConnection(int id, bool outgoing, BgpTransport transport, OpenMessage localOpen, PeerKind peerKind)
@@ -57,15 +73,68 @@ public sealed class BgpConnection : IAsyncDisposable
     /// <summary>The codec context as negotiated so far (default until the peer's OPEN arrived).</summary>
     public CodecContext Context => _context;
 
+    internal CancellationToken Stopping => _stop.Token;
+
+    /// <summary>Called by the source when the peer's OPEN is decoded.</summary>
+    internal void Negotiated(OpenMessage peerOpen) => _context = CodecContext.Negotiate(_localOpen, peerOpen, _peerKind);
+
     /// <summary>
-    /// Starts both loops. <paramref name="deliver"/> gets every frame in order; <paramref name="closed"/>
-    /// is called once when the reader ends for any reason but our own <see cref="DisposeAsync"/>.
+    /// The frames the peer sends, framed and decoded; completes at end of stream, after a frame whose
+    /// error ends the session (header error, malformed message that resets), or when the connection is disposed.
     /// </summary>
-    public void Start(Func<int, InboundFrame, ValueTask> deliver, Func<int, string, ValueTask> closed)
+    public Source<InboundFrame, NotUsed> Frames() => Source.FromGraph(new BgpFrameSource(this));
+
+    /// <summary>
+    /// Runs both graphs: inbound frames go to <paramref name="session"/> as <see cref="SessionCommand.Inbound"/>
+    /// batches (after a <see cref="SessionCommand.InboundStarted"/>), each waiting for its acknowledgement;
+    /// the end of the inbound stream, for any reason but our own <see cref="DisposeAsync"/>, arrives as
+    /// <see cref="SessionCommand.Closed"/>.
+    /// </summary>
+    public void Start(IMaterializer materializer, IActorRef session)
     {
-        _reader = Task.Run(() => ReadLoopAsync(deliver, closed));
-        _writer = Task.Run(WriteLoopAsync);
+        int id = Id;
+        _inbound = Frames()
+            .ViaMaterialized(KillSwitches.Single<InboundFrame>(), Keep.Right)
+            .BatchWeighted(InboundBatchBytes, frame => Math.Max(frame.Length, BgpLimits.HeaderLength),
+                frame => new List<InboundFrame> { frame }, (batch, frame) =>
+                {
+                    batch.Add(frame);
+                    return batch;
+                })
+            .Select(batch => (object)new SessionCommand.Inbound(id, batch))
+            .ToMaterialized(Sink.ActorRefWithAck<object>(session, new SessionCommand.InboundStarted(id), SessionCommand.InboundAck.Instance,
+                new SessionCommand.Closed(id, "connection closed by peer"), error => new SessionCommand.Closed(id, Describe(error))), Keep.Left)
+            .Run(materializer);
+        StartWriter(materializer);
     }
+
+    /// <summary>Runs only the outbound graph (tools and benchmarks that consume <see cref="Frames"/> themselves).</summary>
+    public void StartWriter(IMaterializer materializer)
+    {
+        var output = _transport.Pipe.Output;
+        var stop = _stop.Token;
+        _writer = ChannelSource.FromReader(_outbound.Reader)
+            .Batch(WritesPerFlush, bytes => new List<byte[]> { bytes }, (list, bytes) =>
+            {
+                list.Add(bytes);
+                return list;
+            })
+            .SelectAsync(1, async writes =>
+            {
+                foreach (var bytes in writes) output.Write(bytes);
+                var flushed = await output.FlushAsync(stop).ConfigureAwait(false);
+                return flushed.IsCompleted;
+            })
+            .TakeWhile(peerGone => !peerGone)
+            .RunWith(Sink.Ignore<bool>(), materializer);
+    }
+
+    private static string Describe(Exception error) => error switch
+    {
+        AggregateException { InnerException: { } inner } => Describe(inner),
+        IOException { InnerException: { } inner } => inner.Message,
+        _ => error.Message,
+    };
 
     /// <summary>Queues a message; false when the queue is full (the caller decides what that means).</summary>
     public bool TrySend(BgpMessage message) => _outbound.Writer.TryWrite(MessageEncoder.Encode(message, _context));
@@ -81,79 +150,6 @@ public sealed class BgpConnection : IAsyncDisposable
     public ValueTask SendEncodedAsync(byte[] messages, CancellationToken cancellationToken = default) =>
         _outbound.Writer.WriteAsync(messages, cancellationToken);
 
-    private async Task ReadLoopAsync(Func<int, InboundFrame, ValueTask> deliver, Func<int, string, ValueTask> closed)
-    {
-        var input = _transport.Pipe.Input;
-        string reason = "connection closed by peer";
-        try
-        {
-            while (true)
-            {
-                var result = await input.ReadAsync(_stop.Token).ConfigureAwait(false);
-                var buffer = result.Buffer;
-                bool fatal = false;
-                try
-                {
-                    while (!fatal)
-                    {
-                        var ctx = _context;
-                        var status = MessageFramer.TryReadFrame(ref buffer, ctx.MaxMessageLength, out var frame, out var header, out var error);
-                        if (status == FrameStatus.NeedMoreData) break;
-                        if (status == FrameStatus.Error)
-                        {
-                            var errors = new WireErrors();
-                            errors.Add(error!);
-                            await deliver(Id, new InboundFrame(header.Type, new DecodeResult(null, errors), 0)).ConfigureAwait(false);
-                            fatal = true;
-                            break;
-                        }
-                        var decoded = MessageDecoder.Decode(frame, ctx);
-                        if (decoded.Message is OpenMessage open && decoded.IsClean)
-                            _context = CodecContext.Negotiate(_localOpen, open, _peerKind);
-                        await deliver(Id, new InboundFrame(header.Type, decoded, (int)frame.Length)).ConfigureAwait(false);
-                        if (decoded.Action == ErrorAction.SessionReset) fatal = true;
-                    }
-                }
-                finally
-                {
-                    input.AdvanceTo(buffer.Start, buffer.End);
-                }
-                if (fatal) return;  // the session sends the NOTIFICATION and closes
-                if (result.IsCompleted || result.IsCanceled) break;
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
-        {
-            if (_stop.IsCancellationRequested) return;
-            reason = ex.InnerException?.Message ?? ex.Message;
-        }
-        if (!_stop.IsCancellationRequested) await closed(Id, reason).ConfigureAwait(false);
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        var output = _transport.Pipe.Output;
-        var reader = _outbound.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
-            {
-                while (reader.TryRead(out var bytes)) output.Write(bytes);
-                var flushed = await output.FlushAsync(_stop.Token).ConfigureAwait(false);
-                if (flushed.IsCompleted) return;
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or System.Net.Sockets.SocketException
-                                   or ObjectDisposedException or InvalidOperationException)
-        {
-            // closing, or the peer went away: the reader reports it
-        }
-    }
-
     /// <summary>
     /// Closes gracefully: lets the writer send what is queued (a NOTIFICATION, typically) for at
     /// most <paramref name="drain"/>, then closes the transport.
@@ -165,22 +161,23 @@ public sealed class BgpConnection : IAsyncDisposable
         {
             await _writer.WaitAsync(drain).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (Exception)
         {
+            // drained or not, the connection closes now (a failed write means the peer is gone)
         }
         await DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Closes at once. Does not wait for the reader: it may be waiting for room in the session's
-    /// mailbox, and the session is usually who calls this; whatever it still delivers carries this
-    /// connection's id, which the session no longer knows and ignores.
+    /// Closes at once: both graphs stop and the transport closes. Whatever the inbound stream still
+    /// delivers carries this connection's id, which the session no longer knows and ignores.
     /// </summary>
     public ValueTask DisposeAsync()
     {
         if (_stop.IsCancellationRequested) return ValueTask.CompletedTask;
         _stop.Cancel();
         _outbound.Writer.TryComplete();
+        _inbound?.Shutdown();
         _transport.Dispose();
         return ValueTask.CompletedTask;
     }

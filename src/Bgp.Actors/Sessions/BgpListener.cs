@@ -15,6 +15,7 @@ public sealed class BgpListener : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
     private readonly ILogger _log;
+    private int _started;
 
     public BgpListener(IEnumerable<IPAddress> addresses, int port, ILogger log)
     {
@@ -41,9 +42,10 @@ public sealed class BgpListener : IAsyncDisposable
 
     public IReadOnlyList<IPEndPoint> Endpoints => _sockets.Select(s => (IPEndPoint)s.LocalEndPoint!).ToList();
 
-    /// <summary>Starts accepting; every accepted socket goes to <paramref name="accepted"/>.</summary>
+    /// <summary>Starts accepting; every accepted socket goes to <paramref name="accepted"/>. Once: later calls (a restarted manager) change nothing.</summary>
     public void Start(Func<Socket, ValueTask> accepted)
     {
+        if (Interlocked.Exchange(ref _started, 1) != 0) return;
         foreach (var socket in _sockets) _loops.Add(Task.Run(() => AcceptLoopAsync(socket, accepted)));
     }
 

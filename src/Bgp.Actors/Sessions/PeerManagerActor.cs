@@ -3,8 +3,9 @@ using System.Net.Sockets;
 using Bgp.Actors.Config;
 using Bgp.Actors.Events;
 using Bgp.Actors.Policy;
+using Akka.Actor;
 using Bgp.Actors.Rib;
-using Bgp.Actors.Runtime;
+using Bgp.Actors.Typed;
 using Bgp.Wire;
 using Microsoft.Extensions.Logging;
 
@@ -16,34 +17,70 @@ namespace Bgp.Actors.Sessions;
 /// mutations (API, reload), accepted sockets from the <see cref="BgpListener"/>, and status
 /// queries. Hands an accepted socket to the session of the peer it comes from; a connection from
 /// an address that is not a configured neighbor is closed with a log line saying how to add it.
+/// Handlers that wait (a session closing, a reload) run with Akka's <c>ReceiveAsync</c>: the
+/// manager takes its next message only when the current one is done, so changes apply in order.
 /// </summary>
-public sealed class PeerManagerActor(
-    BgpConfig config,
-    ActorRef<RibCommand> rib,
-    IBgpConnector connector,
-    BgpListener? listener,
-    Func<NeighborConfig, GlobalConfig, PeerSessionSettings>? settingsFactory = null,
-    EventHub? events = null) : Actor<ManagerCommand>
+public sealed class PeerManagerActor : ReceiveActor
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A failing session restarts alone (its counters live here, so it keeps its history); more
+    /// than <see cref="MaxRestarts"/> restarts within a minute stop it. The restarted session waits
+    /// a backoff before it dials (<see cref="PeerCounters.RestartBackoff"/>).
+    /// </summary>
+    public const int MaxRestarts = 10;
+
+    private readonly ActorRef<RibCommand> rib;
+    private readonly IBgpConnector connector;
+    private readonly BgpListener? listener;
+    private readonly EventHub? events;
+    private ILogger _log = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    private TimeProvider _clock = TimeProvider.System;
+    private int _generation;
+
+    public PeerManagerActor(BgpConfig config, ActorRef<RibCommand> rib, IBgpConnector connector, BgpListener? listener,
+        Func<NeighborConfig, GlobalConfig, PeerSessionSettings>? settingsFactory = null, EventHub? events = null)
+    {
+        _config = config;
+        this.rib = rib;
+        this.connector = connector;
+        this.listener = listener;
+        this.events = events;
+        _settingsFactory = settingsFactory ?? ((n, g) => new PeerSessionSettings(n, g));
+        ReceiveAsync<ManagerCommand>(OnReceiveAsync);
+    }
+
+    public static Props Props(BgpConfig config, ActorRef<RibCommand> rib, IBgpConnector connector, BgpListener? listener,
+        Func<NeighborConfig, GlobalConfig, PeerSessionSettings>? settingsFactory = null, EventHub? events = null) =>
+        Akka.Actor.Props.Create(() => new PeerManagerActor(config, rib, connector, listener, settingsFactory, events));
+
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(MaxRestarts, TimeSpan.FromMinutes(1), _ => Directive.Restart);
+
     private readonly Dictionary<IPAddress, Peer> _peers = [];
-    private readonly Func<NeighborConfig, GlobalConfig, PeerSessionSettings> _settingsFactory =
-        settingsFactory ?? ((n, g) => new PeerSessionSettings(n, g));
-    private BgpConfig _config = config;
+    private readonly Func<NeighborConfig, GlobalConfig, PeerSessionSettings> _settingsFactory;
+    private BgpConfig _config;
     private RoutingPolicy _policy = RoutingPolicy.Empty;
 
     /// <summary>Counters live here, not in the session, so a restarted session keeps its history.</summary>
     private sealed record Peer(NeighborConfig Neighbor, ActorRef<SessionCommand> Session, PeerCounters Counters);
 
     /// <summary>Children of a crashed manager instance are gone with it; the new instance spawns them anew.</summary>
-    protected override async ValueTask OnStartAsync()
+    protected override void PreStart()
     {
+        _log = Context.LoggerFactory().CreateLogger("Bgp.Actors.Peers");
+        _clock = ActorServices.Of(Context.System).Clock;
         _peers.Clear();
-        await PublishPolicyAsync();
+        PublishPolicy();
         foreach (var neighbor in _config.Neighbors) Spawn(neighbor);
-        listener?.Start(socket => Context.Self.TellAsync(new ManagerCommand.Accepted(socket)));
-        Context.Log.LogInformation("peer manager: {Count} neighbors configured, AS{Asn}, router id {RouterId}",
+        var self = Self;
+        listener?.Start(socket =>
+        {
+            self.Tell(new ManagerCommand.Accepted(socket));
+            return ValueTask.CompletedTask;
+        });
+        _log.LogInformation("peer manager: {Count} neighbors configured, AS{Asn}, router id {RouterId}",
             _peers.Count, _config.Global.Asn, _config.Global.RouterId);
     }
 
@@ -52,25 +89,25 @@ public sealed class PeerManagerActor(
     /// whose chains changed. Chains that did not change keep their compiled instance (and the
     /// RIB's memoised results).
     /// </summary>
-    private async ValueTask PublishPolicyAsync(BgpConfig? source = null)
+    private void PublishPolicy(BgpConfig? source = null)
     {
         _policy = RoutingPolicy.Compile(source ?? _config, _policy);
-        await rib.TellAsync(new RibCommand.SetPolicy(_policy));
+        rib.Tell(new RibCommand.SetPolicy(_policy));
     }
 
-    protected override async ValueTask OnReceiveAsync(ManagerCommand message)
+    private async Task OnReceiveAsync(ManagerCommand message)
     {
         switch (message)
         {
             case ManagerCommand.InjectFault fault:
-                if (_peers.TryGetValue(fault.Address, out var faulty)) await faulty.Session.TellAsync(new SessionCommand.InjectFault(fault.Why));
+                if (_peers.TryGetValue(fault.Address, out var faulty)) faulty.Session.Tell(new SessionCommand.InjectFault(fault.Why));
                 break;
             case ManagerCommand.Accepted accepted:
-                await AcceptAsync(accepted.Socket);
+                Accept(accepted.Socket);
                 break;
             case ManagerCommand.AddPeer add:
                 var added = Add(add.Neighbor);
-                if (added.Ok) await PublishPolicyAsync();
+                if (added.Ok) PublishPolicy();
                 add.Reply.Complete(added);
                 break;
             case ManagerCommand.RemovePeer remove:
@@ -82,7 +119,7 @@ public sealed class PeerManagerActor(
                     var enabled = new Reply<bool>();
                     // the change first: the session's own events are its effects and must come after it
                     Changed(enable.Address, "enabled");
-                    await toEnable.Session.TellAsync(new SessionCommand.Enable(enabled));
+                    toEnable.Session.Tell(new SessionCommand.Enable(enabled));
                     SetEnabled(toEnable, true);
                     _ = ReplyWhenActedAsync(enabled, enable.Reply, PeerChangeResult.Done($"neighbor {enable.Address} enabled"));
                 }
@@ -93,7 +130,7 @@ public sealed class PeerManagerActor(
                 {
                     var disabled = new Reply<bool>();
                     Changed(disable.Address, disable.ShutdownText is { Length: > 0 } text ? $"disabled: {text}" : "disabled");
-                    await toDisable.Session.TellAsync(new SessionCommand.Disable(NotificationMessage.Shutdown(disable.ShutdownText), disabled));
+                    toDisable.Session.Tell(new SessionCommand.Disable(NotificationMessage.Shutdown(disable.ShutdownText), disabled));
                     SetEnabled(toDisable, false);
                     _ = ReplyWhenActedAsync(disabled, disable.Reply, PeerChangeResult.Done($"neighbor {disable.Address} disabled"));
                 }
@@ -118,7 +155,7 @@ public sealed class PeerManagerActor(
                 foreach (var p in _peers.Values)
                 {
                     var done = new Reply<bool>();
-                    await p.Session.TellAsync(new SessionCommand.Disable(NotificationMessage.Shutdown(shutdown.ShutdownText), done));
+                    p.Session.Tell(new SessionCommand.Disable(NotificationMessage.Shutdown(shutdown.ShutdownText), done));
                     acted.Add(done.Task);
                 }
                 // answered once every session has sent its Cease (or the ask timeout passed)
@@ -145,7 +182,7 @@ public sealed class PeerManagerActor(
     }
 
     private void Changed(IPAddress address, string change) =>
-        events?.Publish(new NeighborChangeEvent(Context.Time.GetUtcNow(), address, change));
+        events?.Publish(new NeighborChangeEvent(_clock.GetUtcNow(), address, change));
 
     private PeerChangeResult Unknown(IPAddress address) => PeerChangeResult.Refused($"no neighbor {address} is configured");
 
@@ -153,9 +190,9 @@ public sealed class PeerManagerActor(
     {
         counters ??= new PeerCounters();
         var settings = _settingsFactory(neighbor, _config.Global);
-        var session = Context.Spawn(neighbor.Address.ToString(),
-            () => new PeerSessionActor(settings, rib, connector, counters, enabled: neighbor.Enabled, events: events),
-            new ActorOptions { MailboxCapacity = 4096, QueryMailboxCapacity = 64 });
+        // a reset neighbor's new session gets a fresh name: the old one may not be gone from the tree yet
+        string name = ++_generation == 1 ? neighbor.Address.ToString() : $"{neighbor.Address}-{_generation}";
+        var session = Context.Spawn<SessionCommand>(PeerSessionActor.Props(settings, rib, connector, counters, neighbor.Enabled, events), name);
         if (neighbor.Md5Password is { } key) listener?.SetMd5Key(neighbor.Address, key);
         _peers[neighbor.Address] = new Peer(neighbor, session, counters);
     }
@@ -163,7 +200,7 @@ public sealed class PeerManagerActor(
     private PeerChangeResult Add(NeighborConfig neighbor)
     {
         if (_peers.ContainsKey(neighbor.Address)) return PeerChangeResult.Refused($"neighbor {neighbor.Address} already exists");
-        Context.Log.LogInformation("neighbor {Peer} AS{RemoteAs} added", neighbor.Address, neighbor.RemoteAsn);
+        _log.LogInformation("neighbor {Peer} AS{RemoteAs} added", neighbor.Address, neighbor.RemoteAsn);
         Changed(neighbor.Address, $"added (AS{neighbor.RemoteAsn})");
         Spawn(neighbor);
         _config = _config with { Neighbors = new EquatableArray<NeighborConfig>([.. _config.Neighbors, neighbor]) };
@@ -174,21 +211,28 @@ public sealed class PeerManagerActor(
     {
         if (!_peers.Remove(address, out var peer)) return Unknown(address);
         if (why == CeaseSubcode.PeerDeconfigured) Changed(address, "removed");
-        await peer.Session.TellAsync(new SessionCommand.Disable(new NotificationMessage(NotificationCode.Cease, (byte)why)));
+        var acted = new Reply<bool>();
+        peer.Session.Tell(new SessionCommand.Disable(new NotificationMessage(NotificationCode.Cease, (byte)why), acted));
         try
         {
-            // queued behind Disable: once answered, the Cease is on its way and stopping cannot overtake it
-            await peer.Session.AskAsync<SessionCommand, PeerStatus>(r => new SessionCommand.GetStatus(r), AskTimeout);
+            // answered once the Cease is written and the connection closed: stopping cannot overtake it
+            await acted.Task.WaitAsync(AskTimeout);
         }
-        catch (AskTimeoutException)
+        catch (TimeoutException)
         {
-            Context.Log.LogWarning("neighbor {Peer}: session did not acknowledge the Cease; stopping it anyway", address);
+            _log.LogWarning("neighbor {Peer}: session did not acknowledge the Cease; stopping it anyway", address);
         }
-        Context.Stop(peer.Session);
-        await peer.Session.Completion.WaitAsync(AskTimeout);
+        try
+        {
+            await peer.Session.Untyped.GracefulStop(AskTimeout);
+        }
+        catch (TaskCanceledException)
+        {
+            _log.LogWarning("neighbor {Peer}: session did not stop within {Timeout}", address, AskTimeout);
+        }
         if (peer.Neighbor.Md5Password is not null) listener?.SetMd5Key(address, null);
         _config = _config with { Neighbors = new EquatableArray<NeighborConfig>([.. _config.Neighbors.Where(n => !n.Address.Equals(address))]) };
-        Context.Log.LogInformation("neighbor {Peer} removed", address);
+        _log.LogInformation("neighbor {Peer} removed", address);
         return PeerChangeResult.Done($"neighbor {address} removed");
     }
 
@@ -206,7 +250,7 @@ public sealed class PeerManagerActor(
             Policy = next.Policy,
             Global = _config.Global with { ImportPolicy = next.Global.ImportPolicy, ExportPolicy = next.Global.ExportPolicy },
         };
-        await PublishPolicyAsync(_config with { Neighbors = next.Neighbors });
+        PublishPolicy(_config with { Neighbors = next.Neighbors });
         var nextByAddress = next.Neighbors.ToDictionary(n => n.Address);
         foreach (var address in _peers.Keys.ToList())
             if (!nextByAddress.ContainsKey(address)) await RemoveAsync(address, CeaseSubcode.PeerDeconfigured);
@@ -225,16 +269,16 @@ public sealed class PeerManagerActor(
                 Changed(neighbor.Address, "reset: changed settings need a new OPEN");
                 await RemoveAsync(neighbor.Address, CeaseSubcode.OtherConfigurationChange);
                 Spawn(neighbor, existing.Counters);
-                Context.Log.LogInformation("neighbor {Peer}: changed settings need a new OPEN; session reset", neighbor.Address);
+                _log.LogInformation("neighbor {Peer}: changed settings need a new OPEN; session reset", neighbor.Address);
             }
             else
             {
-                await existing.Session.TellAsync(new SessionCommand.Reconfigure(_settingsFactory(neighbor, _config.Global)));
+                existing.Session.Tell(new SessionCommand.Reconfigure(_settingsFactory(neighbor, _config.Global)));
                 _peers[neighbor.Address] = existing with { Neighbor = neighbor };
                 if (existing.Neighbor.Enabled != neighbor.Enabled)
                 {
                     Changed(neighbor.Address, neighbor.Enabled ? "enabled" : "disabled");
-                    await existing.Session.TellAsync(neighbor.Enabled
+                    existing.Session.Tell(neighbor.Enabled
                         ? new SessionCommand.Enable()
                         : new SessionCommand.Disable(NotificationMessage.Shutdown(null)));
                 }
@@ -243,18 +287,18 @@ public sealed class PeerManagerActor(
         // neighbors, peer groups and policy are now what the file says; the rest of [global] stays until a restart
         _config = _config with { Neighbors = next.Neighbors, PeerGroups = next.PeerGroups };
         if (diff.RequiresRestart)
-            Context.Log.LogWarning("reload: {Count} changes need a restart and were not applied: {Changes}",
+            _log.LogWarning("reload: {Count} changes need a restart and were not applied: {Changes}",
                 diff.Changes.Count(c => c.Class == ChangeClass.RestartRequired),
                 string.Join(", ", diff.Changes.Where(c => c.Class == ChangeClass.RestartRequired).Select(c => c.Path)));
         return diff;
     }
 
-    private async ValueTask AcceptAsync(Socket socket)
+    private void Accept(Socket socket)
     {
         var remote = BgpTransport.Normalize((IPEndPoint)socket.RemoteEndPoint!);
         if (!_peers.TryGetValue(remote.Address, out var peer))
         {
-            Context.Log.LogWarning(
+            _log.LogWarning(
                 "connection from {Remote} refused: {Address} is not a configured neighbor; to peer with it add a [[neighbors]] entry with address = \"{Address}\" and remote_asn, then reload (SIGHUP)",
                 remote, remote.Address, remote.Address);
             socket.Dispose();
@@ -267,9 +311,9 @@ public sealed class PeerManagerActor(
         }
         catch (SocketException ex)
         {
-            Context.Log.LogWarning("peer {Peer}: cannot set TTL options on the accepted socket: {Error}", remote.Address, ex.Message);
+            _log.LogWarning("peer {Peer}: cannot set TTL options on the accepted socket: {Error}", remote.Address, ex.Message);
         }
-        await peer.Session.TellAsync(new SessionCommand.Incoming(BgpTransport.FromSocket(socket)));
+        peer.Session.Tell(new SessionCommand.Incoming(BgpTransport.FromSocket(socket)));
     }
 
     private static async Task ForwardAsync(Peer peer, ManagerCommand.SoftResetPeer reset)
@@ -303,5 +347,5 @@ public sealed class PeerManagerActor(
         }
     }
 
-    private PeerStatus Status(Peer peer) => PeerStatus.From(peer.Neighbor, peer.Counters, Context.Time.GetUtcNow());
+    private PeerStatus Status(Peer peer) => PeerStatus.From(peer.Neighbor, peer.Counters, _clock.GetUtcNow());
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Bgp.Actors.Config;
-using Bgp.Actors.Runtime;
+using Bgp.Actors.Typed;
 
 namespace Bgp.Actors.Sessions;
 

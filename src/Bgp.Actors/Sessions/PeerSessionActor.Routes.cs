@@ -33,13 +33,13 @@ public sealed partial class PeerSessionActor
     /// family and the limit (RFC 4486 §4). The session comes back after the usual idle hold, which
     /// grows with each consecutive failure. News about an earlier session is ignored.
     /// </summary>
-    private async ValueTask PrefixLimitExceededAsync(SessionCommand.PrefixLimitExceeded exceeded)
+    private void PrefixLimitExceeded(SessionCommand.PrefixLimitExceeded exceeded)
     {
         if (_established is not { } slot || slot.Fsm.State != SessionState.Established || exceeded.SessionId != _counters.EstablishedTransitions) return;
         var family = exceeded.Family.ToString();
         Log.LogWarning("peer {Peer} AS{RemoteAs}: sent more than {Limit} {Family} routes (max_prefixes); closing the session with Cease/1",
             Peer, _settings.Neighbor.RemoteAsn, exceeded.Limit, family);
-        await StepAsync(slot, new AutomaticStop(NotificationMessage.MaximumPrefixes(exceeded.Family, exceeded.Limit),
+        Step(slot, new AutomaticStop(NotificationMessage.MaximumPrefixes(exceeded.Family, exceeded.Limit),
             $"max_prefixes {family}={exceeded.Limit} exceeded: Cease/1 sent"));
     }
 
@@ -48,7 +48,7 @@ public sealed partial class PeerSessionActor
     /// the family. A family that was not negotiated is ignored (RFC 2918 §4), as are the ORF and
     /// Enhanced Route Refresh demarcation subtypes (we do not yet send BoRR/EoRR ourselves).
     /// </summary>
-    private async ValueTask RouteRefreshReceivedAsync(RouteRefreshMessage refresh)
+    private void RouteRefreshReceived(RouteRefreshMessage refresh)
     {
         var session = _established?.Fsm.Session;
         if (session is null || !session.Families.Contains(refresh.Family) || refresh.Subtype != RouteRefreshSubtype.Normal)
@@ -59,7 +59,7 @@ public sealed partial class PeerSessionActor
         }
         Log.LogInformation("peer {Peer} AS{RemoteAs}: ROUTE-REFRESH for {Family}: sending the table again",
             Peer, _settings.Neighbor.RemoteAsn, refresh.Family.ToString());
-        await _rib.TellAsync(new RibCommand.RefreshOut(Peer, refresh.Family));
+        TellRib(new RibCommand.RefreshOut(Peer, refresh.Family));
     }
 
     /// <summary>Soft reset in: ROUTE-REFRESH to the peer for one or every negotiated family.</summary>
@@ -85,22 +85,22 @@ public sealed partial class PeerSessionActor
     /// waits in the background (the session keeps running its timers and reading), so the RIB's
     /// limit on unacknowledged batches is what bounds the memory a slow peer can hold.
     /// </summary>
-    private async ValueTask SendRoutesAsync(OutboundBatch batch)
+    private void SendRoutes(OutboundBatch batch)
     {
         if (_established?.Connection is not { } connection || _established.Fsm.State != SessionState.Established)
         {
-            await _rib.TellAsync(new RibCommand.BatchSent(Peer, batch.Epoch));   // stale: the RIB ignores its epoch
+            _rib.Tell(new RibCommand.BatchSent(Peer, batch.Epoch));   // stale: the RIB ignores its epoch
             return;
         }
         var bytes = EncodeRoutes(batch, connection.Context);
         if (bytes.Length == 0)
         {
-            await _rib.TellAsync(new RibCommand.BatchSent(Peer, batch.Epoch));
+            _rib.Tell(new RibCommand.BatchSent(Peer, batch.Epoch));
             return;
         }
         if (_routeWrites.IsCompleted && connection.TrySendEncoded(bytes))
         {
-            await _rib.TellAsync(new RibCommand.BatchSent(Peer, batch.Epoch));
+            _rib.Tell(new RibCommand.BatchSent(Peer, batch.Epoch));
             return;
         }
         _routeWrites = WriteLaterAsync(_routeWrites, connection, bytes, batch.Epoch);
@@ -117,7 +117,7 @@ public sealed partial class PeerSessionActor
         {
             // the connection closed meanwhile; the RIB learns of it through PeerDown
         }
-        await _rib.TellAsync(new RibCommand.BatchSent(Peer, epoch)).ConfigureAwait(false);
+        _rib.Tell(new RibCommand.BatchSent(Peer, epoch));
     }
 
     private byte[] EncodeRoutes(OutboundBatch batch, CodecContext codec)

@@ -1,4 +1,5 @@
 using Bgp.Actors.Events;
+using Bgp.Actors.Typed;
 using Bgp.Actors.Fsm;
 using Bgp.Wire;
 using Microsoft.Extensions.Logging;
@@ -9,19 +10,19 @@ namespace Bgp.Actors.Sessions;
 public sealed partial class PeerSessionActor
 {
     /// <summary>This neighbor's logger: its own log_level, its address and AS on every entry.</summary>
-    private ILogger Log => _log ??= new PeerLogger(Context.System.LoggerFactory.CreateLogger(PeerLogger.Category), Peer,
+    private ILogger Log => _log ??= new PeerLogger(Context.LoggerFactory().CreateLogger(PeerLogger.Category), Peer,
         () => _settings.Neighbor.RemoteAsn, () => _settings.Neighbor.LogLevel);
 
     private ILogger? _log;
 
     private void PublishNotification(NotificationMessage notification, bool sent, string description) =>
-        _events?.Publish(new NotificationEvent(Context.Time.GetUtcNow(), Peer, _settings.Neighbor.RemoteAsn, sent, notification.Code,
+        _events?.Publish(new NotificationEvent(_clock.GetUtcNow(), Peer, _settings.Neighbor.RemoteAsn, sent, notification.Code,
             notification.Subcode, description, notification.ShutdownCommunication));
 
     private PeerStatus Status()
     {
         Publish();
-        return PeerStatus.From(_settings.Neighbor, _counters, Context.Time.GetUtcNow());
+        return PeerStatus.From(_settings.Neighbor, _counters, _clock.GetUtcNow());
     }
 
     /// <summary>Publishes the state the manager reports without asking (see <see cref="PeerCounters"/>).</summary>

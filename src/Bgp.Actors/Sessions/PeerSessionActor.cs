@@ -2,7 +2,9 @@ using System.Net;
 using Bgp.Actors.Events;
 using Bgp.Actors.Fsm;
 using Bgp.Actors.Rib;
-using Bgp.Actors.Runtime;
+using Akka.Actor;
+using Akka.Streams;
+using Bgp.Actors.Typed;
 using Bgp.Wire;
 using Microsoft.Extensions.Logging;
 
@@ -15,11 +17,16 @@ namespace Bgp.Actors.Sessions;
 /// connection the peer opened while the primary was already in OpenSent or OpenConfirm.
 /// Receives <see cref="SessionCommand"/>s from the peer manager, its connections and its timers;
 /// carries out the FSM's actions; tells the RIB when the session comes up, goes down and what the
-/// peer announced. Updates go to the RIB with <see cref="ActorRef{T}.TellAsync"/>, so a busy RIB
-/// slows this session's socket reads rather than queueing without bound.
+/// peer announced. The UPDATEs of each inbound batch go to the RIB in one message; the RIB
+/// acknowledges the work (<see cref="SessionCommand.RibApplied"/>), and while more than
+/// <see cref="RibWindow"/> of it is unacknowledged the session holds the connection's stream
+/// acknowledgement, so a busy RIB stops the socket being read instead of queueing without bound.
 /// </summary>
-public sealed partial class PeerSessionActor : Actor<SessionCommand>
+public sealed partial class PeerSessionActor : UntypedActor, IWithTimers
 {
+    /// <summary>Work (prefixes, plus one per UPDATE) handed to the RIB and not yet applied, above which the session stops reading.</summary>
+    public const long RibWindow = 64 * 1024;
+
     private static int s_ids;
 
     private PeerSessionSettings _settings;
@@ -36,6 +43,20 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
     private Slot? _established;
     private InboundFrame _current;
     private readonly Dictionary<AfiSafi, long> _announcedSinceUp = [];
+    private TimeProvider _clock = TimeProvider.System;
+    private IMaterializer _materializer = null!;
+
+    /// <summary>UPDATEs of the batch being handled, sent to the RIB together (<see cref="FlushUpdates"/>).</summary>
+    private List<UpdateMessage> _pendingUpdates = [];
+    private long _pendingWork;
+
+    /// <summary>Work the RIB has been handed and not yet acknowledged.</summary>
+    private long _ribWork;
+
+    /// <summary>Inbound streams waiting for their acknowledgement until the RIB catches up.</summary>
+    private readonly List<IActorRef> _heldAcks = [];
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Events without fields are values: one instance serves every UPDATE.</summary>
     private static readonly UpdateMsg UpdateMsgEvent = new();
@@ -58,6 +79,11 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         _secondarySettings = _fsmSettings with { Passive = true, AllowAutomaticStart = false };
     }
 
+    /// <summary>Props for a session (the peer manager's children; tests and benchmarks spawn them alone).</summary>
+    public static Props Props(PeerSessionSettings settings, ActorRef<RibCommand> rib, IBgpConnector connector, PeerCounters counters,
+        bool enabled = true, EventHub? events = null) =>
+        Akka.Actor.Props.Create(() => new PeerSessionActor(settings, rib, connector, counters, enabled, events));
+
     private IPAddress Peer => _settings.Address;
 
 
@@ -75,34 +101,71 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
 
     private Slot Primary => _slots[0];
 
-    protected override async ValueTask OnStartAsync()
+    protected override void PreStart()
     {
+        var services = ActorServices.Of(Context.System);
+        _clock = services.Clock;
+        _materializer = services.Materializer;
         _slots.Add(new Slot(Interlocked.Increment(ref s_ids), _fsmSettings, FsmState.Initial(_settings.Seed)));
-        if (_enabled) await StepAsync(Primary, StartEvent());
+        if (_enabled && _restartBackoff > TimeSpan.Zero) Timers.StartSingleTimer(RestartKey, StartAfterRestart.Instance, _restartBackoff);
+        else if (_enabled) Step(Primary, StartEvent());
         Publish();
+    }
+
+    /// <summary>After a failure the new instance waits before it dials, longer the more often it failed lately.</summary>
+    protected override void PostRestart(Exception reason)
+    {
+        _restartBackoff = _counters.RestartBackoff(ActorServices.Of(Context.System).Clock.GetUtcNow());
+        base.PostRestart(reason);
+    }
+
+    private const string RestartKey = "restart-backoff";
+    private TimeSpan _restartBackoff;
+
+    private sealed class StartAfterRestart
+    {
+        public static readonly StartAfterRestart Instance = new();
     }
 
     private FsmEvent StartEvent() => _settings.Neighbor.Passive ? new ManualStartWithPassiveTcpEstablishment() : new ManualStart();
 
-    protected override async ValueTask OnReceiveAsync(SessionCommand message)
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
             case SessionCommand.Inbound inbound:
-                if (Find(inbound.ConnectionId) is { } slot) await HandleInboundAsync(slot, inbound.Frame);
+                foreach (var frame in inbound.Frames)
+                {
+                    // a frame can end the connection (NOTIFICATION, error): what follows it is not for us
+                    if (Find(inbound.ConnectionId) is not { } slot) break;
+                    HandleInbound(slot, frame);
+                }
+                FlushUpdates();
+                if (_ribWork > RibWindow) _heldAcks.Add(Sender);
+                else Sender.Tell(SessionCommand.InboundAck.Instance);
+                break;
+            case StartAfterRestart:
+                if (_enabled && Primary.Fsm.State == SessionState.Idle) Step(Primary, StartEvent());
+                break;
+            case SessionCommand.InboundStarted:
+                Sender.Tell(SessionCommand.InboundAck.Instance);
+                break;
+            case SessionCommand.RibApplied applied:
+                _ribWork = Math.Max(0, _ribWork - applied.Work);
+                if (_ribWork <= RibWindow / 2) ReleaseAcks();
                 break;
             case SessionCommand.TimerFired timer:
-                if (_slots.Find(s => s.Id == timer.SlotId) is { } timed) await HandleTimerAsync(timed, timer.Timer);
+                if (_slots.Find(s => s.Id == timer.SlotId) is { } timed) HandleTimer(timed, timer.Timer);
                 break;
             case SessionCommand.Closed closed:
                 if (Find(closed.ConnectionId) is { } lost)
                 {
                     _counters.LastError = closed.Reason;
-                    await StepAsync(lost, new TcpConnectionFails());
+                    Step(lost, new TcpConnectionFails());
                 }
                 break;
             case SessionCommand.Connected connected:
-                await HandleConnectedAsync(connected);
+                HandleConnected(connected);
                 break;
             case SessionCommand.ConnectFailed failed:
                 if (_slots.Find(s => s.Id == failed.SlotId) is { Connection: null, Connecting: not null } attempt
@@ -110,32 +173,33 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                 {
                     attempt.Connecting = null;
                     _counters.LastError = $"connect to {Peer}:{_settings.RemotePort} failed: {failed.Reason}";
-                    await StepAsync(attempt, new TcpConnectionFails());
+                    Step(attempt, new TcpConnectionFails());
                 }
                 break;
             case SessionCommand.Incoming incoming:
-                await HandleIncomingAsync(incoming.Transport);
+                HandleIncoming(incoming.Transport);
                 break;
             case SessionCommand.Enable enable:
                 if (!_enabled)
                 {
                     _enabled = true;
-                    await StepAsync(Primary, StartEvent());
+                    Step(Primary, StartEvent());
                 }
                 enable.Acted?.Complete(true);
                 break;
             case SessionCommand.Disable disable:
                 _enabled = false;
-                foreach (var each in _slots.ToList()) await StepAsync(each, new ManualStop(disable.Notification));
+                foreach (var each in _slots.ToList()) Step(each, new ManualStop(disable.Notification));
                 Publish();
-                disable.Acted?.Complete(true);
+                // answered once the Cease has been written and the connections closed (at most 2 s)
+                if (disable.Acted is { } acted) _ = ClosedAsync().ContinueWith(_ => acted.Complete(true), TaskScheduler.Default);
                 break;
             case SessionCommand.Reconfigure reconfigure:
                 // only changes that need no new OPEN come this way (passive, connect retry, description, limits)
                 bool limitsChanged = !_settings.Neighbor.MaxPrefixes.Equals(reconfigure.Settings.Neighbor.MaxPrefixes);
                 _settings = reconfigure.Settings;
                 if (limitsChanged && _established is not null)
-                    await _rib.TellAsync(new RibCommand.SetPrefixLimits(Peer, _settings.Neighbor.MaxPrefixes));
+                    TellRib(new RibCommand.SetPrefixLimits(Peer, _settings.Neighbor.MaxPrefixes));
                 _fsmSettings = _settings.BuildFsmSettings(_localOpen);
                 _secondarySettings = _fsmSettings with { Passive = true, AllowAutomaticStart = false };
                 if (_slots.Count > 0) Primary.Settings = _fsmSettings;
@@ -144,21 +208,54 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                 get.Reply.Complete(Status());
                 break;
             case SessionCommand.SendRoutes send:
-                await SendRoutesAsync(send.Batch);
+                SendRoutes(send.Batch);
                 break;
             case SessionCommand.RequestRouteRefresh request:
                 request.Reply.Complete(RequestRouteRefresh(request.Family));
                 break;
             case SessionCommand.PrefixLimitExceeded exceeded:
-                await PrefixLimitExceededAsync(exceeded);
+                PrefixLimitExceeded(exceeded);
                 break;
             case SessionCommand.InjectFault fault:
                 throw new InvalidOperationException($"fault injected into the session with {Peer}: {fault.Why}");
+            default:
+                Unhandled(message);
+                break;
         }
     }
 
-    /// <summary>On stop or before a restart: close our connections and withdraw what the peer sent.</summary>
-    protected override async ValueTask OnStopAsync()
+    /// <summary>Completes when the connections being closed have drained and closed, or after 2 s.</summary>
+    private Task ClosedAsync()
+    {
+        _closing.RemoveAll(t => t.IsCompleted);
+        return Task.WhenAll(_closing).WaitAsync(TimeSpan.FromSeconds(2)).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    /// <summary>Hands the UPDATEs gathered from the current batch to the RIB, counting them against the window.</summary>
+    private void FlushUpdates()
+    {
+        if (_pendingUpdates.Count == 0) return;
+        _ribWork += _pendingWork;
+        _rib.Tell(new RibCommand.UpdatesReceived(Peer, _pendingUpdates, _pendingWork), Self);
+        _pendingUpdates = [];
+        _pendingWork = 0;
+    }
+
+    /// <summary>Everything else for the RIB goes after the UPDATEs already read, in order.</summary>
+    private void TellRib(RibCommand command)
+    {
+        FlushUpdates();
+        _rib.Tell(command, Self);
+    }
+
+    private void ReleaseAcks()
+    {
+        foreach (var stream in _heldAcks) stream.Tell(SessionCommand.InboundAck.Instance);
+        _heldAcks.Clear();
+    }
+
+    /// <summary>On stop or before a restart: close our connections (draining in the background) and withdraw what the peer sent.</summary>
+    protected override void PostStop()
     {
         foreach (var slot in _slots)
         {
@@ -174,17 +271,9 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         {
             _counters.Flaps++;
             _counters.EstablishedSince = null;
-            await _rib.TellAsync(new RibCommand.PeerDown(Peer, "session actor stopped"));
+            TellRib(new RibCommand.PeerDown(Peer, "session actor stopped"));
         }
         _slots.Clear();
-        try
-        {
-            await Task.WhenAll(_closing).WaitAsync(TimeSpan.FromSeconds(2));
-        }
-        catch (TimeoutException)
-        {
-            Log.LogWarning("peer {Peer}: connections still closing after 2 s", Peer);
-        }
     }
 
     /// <summary>A loop rather than List.Find: it runs for every inbound message, and a capturing lambda allocates.</summary>
@@ -197,7 +286,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
 
     // ---- inbound ---------------------------------------------------------------------------
 
-    private async ValueTask HandleInboundAsync(Slot slot, InboundFrame frame)
+    private void HandleInbound(Slot slot, InboundFrame frame)
     {
         _counters.CountIn(frame.Type);
         var result = frame.Result;
@@ -259,18 +348,18 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
             default:
                 return;
         }
-        await StepAsync(slot, ev);
+        Step(slot, ev);
         _current = default;
     }
 
-    private async ValueTask HandleTimerAsync(Slot slot, TimerKind timer)
+    private void HandleTimer(Slot slot, TimerKind timer)
     {
         FsmEvent ev;
         switch (timer)
         {
             case TimerKind.Hold:
                 slot.HoldArmed = false;
-                var left = slot.HoldDeadline - Context.Time.GetUtcNow();
+                var left = slot.HoldDeadline - _clock.GetUtcNow();
                 if (left > TimeSpan.Zero)
                 {
                     ArmHold(slot, left);  // traffic arrived since it was armed: the real deadline is later
@@ -285,10 +374,10 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
             case TimerKind.IdleHold: ev = new IdleHoldTimerExpires(); break;
             default: return;
         }
-        await StepAsync(slot, ev);
+        Step(slot, ev);
     }
 
-    private async ValueTask HandleConnectedAsync(SessionCommand.Connected connected)
+    private void HandleConnected(SessionCommand.Connected connected)
     {
         var slot = _slots.Find(s => s.Id == connected.SlotId);
         if (slot is not { Connection: null, Connecting: not null } || slot.Fsm.State != SessionState.Connect)
@@ -298,7 +387,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         }
         slot.Connecting = null;
         Attach(slot, connected.Transport, outgoing: true);
-        await StepAsync(slot, new TcpCrAcked());
+        Step(slot, new TcpCrAcked());
     }
 
     /// <summary>
@@ -306,11 +395,24 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
     /// into a second FSM when the primary is mid-handshake (collision, resolved once an OPEN names
     /// the peer's BGP identifier); refused when the primary is Established (§6.8) or Idle.
     /// </summary>
-    private async ValueTask HandleIncomingAsync(BgpTransport transport)
+    private void HandleIncoming(BgpTransport transport)
     {
         var primary = Primary;
+        // lets the peer in between our own dials; refused while the idle hold damps an oscillating session
         if (primary.Fsm.State == SessionState.Idle && _enabled && _slots.Count == 1)
-            await StepAsync(primary, new AutomaticStartWithPassiveTcpEstablishment());  // refused while idle-hold damps a flapping peer
+            Step(primary, new AutomaticStartWithPassiveTcpEstablishment());
+        // two connections already and neither Established: one the peer opened and never sent an OPEN on
+        // gives way to the new one (it cannot take part in collision resolution, RFC 4271 §6.8), so a
+        // silent connection cannot keep the real router out
+        if (_slots.Count == 2 && _enabled && _established is null && SilentIncoming() is { } silent)
+        {
+            Log.LogInformation("peer {Peer}: connection from {Remote} replaces {Old}, which has sent no OPEN", Peer, transport.Remote,
+                silent.Connection!.Transport.Remote);
+            Step(silent, new OpenCollisionDump());
+            if (_slots.Contains(silent)) Discard(silent);
+            HandleIncoming(transport);
+            return;
+        }
         switch (primary.Fsm.State)
         {
             case SessionState.Connect or SessionState.Active when _enabled:
@@ -318,15 +420,15 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                 primary.Connecting = null;
                 if (primary.Connection is { } pending) Close(pending);
                 Attach(primary, transport, outgoing: false);
-                await StepAsync(primary, new TcpConnectionConfirmed());
+                Step(primary, new TcpConnectionConfirmed());
                 return;
             case SessionState.OpenSent or SessionState.OpenConfirm when _slots.Count == 1:
                 var second = new Slot(Interlocked.Increment(ref s_ids), _secondarySettings,
                     FsmState.Initial(_settings.Seed ^ (ulong)Interlocked.Increment(ref s_ids)));
                 _slots.Add(second);
-                await StepAsync(second, new ManualStartWithPassiveTcpEstablishment());
+                Step(second, new ManualStartWithPassiveTcpEstablishment());
                 Attach(second, transport, outgoing: false);
-                await StepAsync(second, new TcpConnectionConfirmed());
+                Step(second, new TcpConnectionConfirmed());
                 return;
             default:
                 var why = !_enabled ? "the session is administratively disabled"
@@ -337,31 +439,38 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                 if (primary.Fsm.State == SessionState.Established)
                 {
                     refused.TrySend(new NotificationMessage(NotificationCode.Cease, (byte)CeaseSubcode.ConnectionCollisionResolution));
-                    refused.Start((_, _) => ValueTask.CompletedTask, (_, _) => ValueTask.CompletedTask);
+                    refused.StartWriter(_materializer);
                     Close(refused);
                 }
-                else await refused.DisposeAsync();
+                else _ = refused.DisposeAsync();
                 return;
         }
     }
 
-    private PeerKind PeerKind => _settings.IsInternal ? PeerKind.Internal : PeerKind.External;
+    /// <summary>The oldest connection the peer opened that is still waiting for the peer's OPEN.</summary>
+    private Slot? SilentIncoming()
+    {
+        Slot? oldest = null;
+        foreach (var slot in _slots)
+            if (slot is { Connection.Outgoing: false, Fsm.State: SessionState.OpenSent } && (oldest is null || slot.Connection.Id < oldest.Connection!.Id))
+                oldest = slot;
+        return oldest;
+    }
+
+        private PeerKind PeerKind => _settings.IsInternal ? PeerKind.Internal : PeerKind.External;
 
     private void Attach(Slot slot, BgpTransport transport, bool outgoing)
     {
         var connection = new BgpConnection(Interlocked.Increment(ref s_ids), outgoing, transport, _localOpen, PeerKind);
         slot.Connection = connection;
-        var self = Context.Self;
-        connection.Start(
-            (id, frame) => self.TellAsync(new SessionCommand.Inbound(id, frame)),
-            (id, reason) => self.TellAsync(new SessionCommand.Closed(id, reason)));
+        connection.Start(_materializer, Self);
         Log.LogDebug("peer {Peer}: {Direction} connection {Local} -> {Remote}", Peer, outgoing ? "outgoing" : "incoming",
             transport.Local, transport.Remote);
     }
 
     // ---- the FSM and its actions -------------------------------------------------------------
 
-    private async ValueTask StepAsync(Slot slot, FsmEvent ev)
+    private void Step(Slot slot, FsmEvent ev)
     {
         var before = slot.Fsm.State;
         var transition = Fsm.Fsm.Step(slot.Settings, slot.Fsm, ev);
@@ -369,7 +478,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         var after = transition.Next.State;
         if (before != after)
         {
-            _counters.LastStateChange = Context.Time.GetUtcNow();
+            _counters.LastStateChange = _clock.GetUtcNow();
             Log.LogInformation("peer {Peer} AS{RemoteAs}: {OldState} -> {NewState} on {Event}",
                 Peer, _settings.Neighbor.RemoteAsn, before, after, ev.GetType().Name);
             if (_events is not null)
@@ -381,12 +490,12 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
             }
         }
         var actions = transition.Actions;
-        for (int i = 0; i < actions.Count; i++) await ExecuteAsync(slot, actions[i]);
-        await AfterStepAsync(slot, before, after);
+        for (int i = 0; i < actions.Count; i++) Execute(slot, actions[i]);
+        AfterStep(slot, before, after);
         if (before != after) Publish();   // state, session and error change only with the state
     }
 
-    private async ValueTask ExecuteAsync(Slot slot, FsmAction action)
+    private void Execute(Slot slot, FsmAction action)
     {
         switch (action)
         {
@@ -416,22 +525,22 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                 break;
             case StartTimer { Timer: TimerKind.Hold } hold:
                 // Restarting a timer per UPDATE is costly during a full table: keep the armed timer
-                // and move the deadline; the expiry re-arms for what is left (see HandleTimerAsync).
-                slot.HoldDeadline = Context.Time.GetUtcNow() + hold.Duration;
+                // and move the deadline; the expiry re-arms for what is left (see HandleTimer).
+                slot.HoldDeadline = _clock.GetUtcNow() + hold.Duration;
                 if (!slot.HoldArmed || slot.HoldArmedFor > slot.HoldDeadline) ArmHold(slot, hold.Duration);
                 break;
             case StartTimer start:
-                Context.Timers.StartSingle((slot.Id, start.Timer), new SessionCommand.TimerFired(slot.Id, start.Timer), start.Duration);
+                Timers.StartSingleTimer((slot.Id, start.Timer), new SessionCommand.TimerFired(slot.Id, start.Timer), start.Duration);
                 break;
             case StopTimer { Timer: TimerKind.Hold }:
                 slot.HoldArmed = false;
-                Context.Timers.Cancel((slot.Id, TimerKind.Hold));
+                Timers.Cancel((slot.Id, TimerKind.Hold));
                 break;
             case StopTimer stop:
-                Context.Timers.Cancel((slot.Id, stop.Timer));
+                Timers.Cancel((slot.Id, stop.Timer));
                 break;
             case SessionEstablished up:
-                await EstablishedAsync(slot, up.Session);
+                Established(slot, up.Session);
                 break;
             case SessionDown down:
                 if (_established == slot)
@@ -441,7 +550,10 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                     _counters.EstablishedSince = null;
                     _counters.LastError ??= down.Reason;
                     Log.LogWarning("peer {Peer} AS{RemoteAs}: session down: {Reason}", Peer, _settings.Neighbor.RemoteAsn, down.Reason);
-                    await _rib.TellAsync(new RibCommand.PeerDown(Peer, down.Reason));
+                    TellRib(new RibCommand.PeerDown(Peer, down.Reason));
+                    // the streams of this session are gone; nothing it had read is waiting for the RIB any more
+                    _ribWork = 0;
+                    ReleaseAcks();
                 }
                 break;
             case ProcessUpdate:
@@ -453,11 +565,13 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
                     // counted from the NLRI lists, not by enumerating routes: this runs once per UPDATE
                     CountAnnounced(AfiSafi.Ipv4Unicast, update.Nlri.Count);
                     if (update.MpReach is { } reach) CountAnnounced(reach.Family, reach.Nlri.Count);
-                    _counters.PrefixesWithdrawnIn += update.Withdrawn.Count + (update.MpUnreach?.Nlri.Count ?? 0);
-                    await _rib.TellAsync(new RibCommand.UpdateReceived(Peer, update));
+                    int withdrawn = update.Withdrawn.Count + (update.MpUnreach?.Nlri.Count ?? 0);
+                    _counters.PrefixesWithdrawnIn += withdrawn;
+                    _pendingUpdates.Add(update);
+                    _pendingWork += 1 + update.Nlri.Count + (update.MpReach?.Nlri.Count ?? 0) + withdrawn;
                 }
                 else if (_current.Result.Message is RouteRefreshMessage refresh)
-                    await RouteRefreshReceivedAsync(refresh);
+                    RouteRefreshReceived(refresh);
                 break;
         }
     }
@@ -472,16 +586,16 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
     private void ArmHold(Slot slot, TimeSpan due)
     {
         slot.HoldArmed = true;
-        slot.HoldArmedFor = Context.Time.GetUtcNow() + due;
-        Context.Timers.StartSingle((slot.Id, TimerKind.Hold), new SessionCommand.TimerFired(slot.Id, TimerKind.Hold), due);
+        slot.HoldArmedFor = _clock.GetUtcNow() + due;
+        Timers.StartSingleTimer((slot.Id, TimerKind.Hold), new SessionCommand.TimerFired(slot.Id, TimerKind.Hold), due);
     }
 
-    private async ValueTask EstablishedAsync(Slot slot, NegotiatedSession session)
+    private void Established(Slot slot, NegotiatedSession session)
     {
         // the winner becomes the primary; any other connection is closed as a collision loser
         foreach (var other in _slots.Where(s => s != slot).ToList())
         {
-            if (other.Connection is not null) await StepAsync(other, new OpenCollisionDump());
+            if (other.Connection is not null) Step(other, new OpenCollisionDump());
             Discard(other);
         }
         _slots.Remove(slot);
@@ -490,7 +604,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         _established = slot;
         _announcedSinceUp.Clear();
         _counters.EstablishedTransitions++;
-        _counters.EstablishedSince = Context.Time.GetUtcNow();
+        _counters.EstablishedSince = _clock.GetUtcNow();
         _counters.LastError = null;
         // the status the API reads says Established from here, not only after the RIB has taken PeerUp
         Publish();
@@ -498,11 +612,11 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
             "peer {Peer} AS{RemoteAs}: established; hold {HoldTime} s, families {Families}, 4-octet AS {FourOctetAs}, extended messages {ExtendedMessages}, route refresh {RouteRefresh}, peer BGP ID {PeerBgpId}",
             Peer, session.PeerAs, (int)session.HoldTime.TotalSeconds, session.Families.ToString(), session.FourOctetAs,
             session.ExtendedMessages, session.RouteRefresh, new IPAddress(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(session.PeerBgpId)));
-        await _rib.TellAsync(new RibCommand.PeerUp(Peer, session, RibInfo(slot, session), Context.Self));
+        TellRib(new RibCommand.PeerUp(Peer, session, RibInfo(slot, session), new ActorRef<SessionCommand>(Self)));
     }
 
     /// <summary>Collision handling (§6.8) and retiring a secondary FSM that fell back to Idle.</summary>
-    private async ValueTask AfterStepAsync(Slot slot, SessionState before, SessionState after)
+    private void AfterStep(Slot slot, SessionState before, SessionState after)
     {
         if (after == SessionState.Idle && slot != Primary)
         {
@@ -532,7 +646,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         _slots.Remove(winner);
         _slots.Insert(0, winner);
         winner.Settings = _fsmSettings with { AllowAutomaticStart = _enabled && _fsmSettings.AllowAutomaticStart };
-        await StepAsync(loser, new OpenCollisionDump());
+        Step(loser, new OpenCollisionDump());
         Discard(loser);
     }
 
@@ -541,7 +655,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         slot.Connecting?.Cancel();
         if (slot.Connection is { } connection) Close(connection);
         slot.Connection = null;
-        foreach (var kind in Enum.GetValues<TimerKind>()) Context.Timers.Cancel((slot.Id, kind));
+        foreach (var kind in Enum.GetValues<TimerKind>()) Timers.Cancel((slot.Id, kind));
         _slots.Remove(slot);
     }
 
@@ -578,7 +692,7 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
         slot.Connecting = cts;
         var request = new ConnectRequest(new IPEndPoint(Peer, _settings.RemotePort), _settings.Neighbor.LocalAddress,
             _settings.Neighbor.Md5Password, _settings.Neighbor.TtlSecurityHops, _settings.MultihopTtl);
-        var self = Context.Self;
+        var self = Self;
         int slotId = slot.Id;
         var connector = _connector;
         _ = Task.Run(async () =>
@@ -587,11 +701,11 @@ public sealed partial class PeerSessionActor : Actor<SessionCommand>
             {
                 var transport = await connector.ConnectAsync(request, cts.Token).ConfigureAwait(false);
                 if (cts.IsCancellationRequested) transport.Dispose();
-                else await self.TellAsync(new SessionCommand.Connected(slotId, transport)).ConfigureAwait(false);
+                else self.Tell(new SessionCommand.Connected(slotId, transport));
             }
             catch (Exception ex) when (!cts.IsCancellationRequested)
             {
-                await self.TellAsync(new SessionCommand.ConnectFailed(slotId, ex.Message)).ConfigureAwait(false);
+                self.Tell(new SessionCommand.ConnectFailed(slotId, ex.Message));
             }
             catch (Exception)
             {

@@ -60,6 +60,7 @@ public sealed record PeerSessionSettings(NeighborConfig Neighbor, GlobalConfig G
             Passive = Neighbor.Passive,
             DelayOpenTime = DelayOpenTime,
             IdleHoldTime = IdleHoldTime,
+            LargeHoldTime = TimeSpan.FromSeconds(Math.Max(1, Neighbor.OpenTimeout)),
             IdleHoldMaxTime = IdleHoldMaxTime,
         };
 

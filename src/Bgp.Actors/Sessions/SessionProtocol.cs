@@ -1,5 +1,5 @@
 using Bgp.Actors.Fsm;
-using Bgp.Actors.Runtime;
+using Bgp.Actors.Typed;
 
 namespace Bgp.Actors.Sessions;
 
@@ -40,8 +40,28 @@ public abstract record SessionCommand
 
     internal sealed record Connected(int SlotId, BgpTransport Transport) : SessionCommand;
     internal sealed record ConnectFailed(int SlotId, string Reason) : SessionCommand;
-    internal sealed record Inbound(int ConnectionId, InboundFrame Frame) : SessionCommand;
+    /// <summary>A connection's inbound stream has started; acknowledged at once with <see cref="InboundAck"/>.</summary>
+    internal sealed record InboundStarted(int ConnectionId) : SessionCommand;
+
+    /// <summary>
+    /// Frames a connection read while the session was busy, in order. Acknowledged to the stream
+    /// (<see cref="InboundAck"/>) once handled, unless the RIB's window for this peer is full; the
+    /// stream reads nothing more until then.
+    /// </summary>
+    internal sealed record Inbound(int ConnectionId, List<InboundFrame> Frames) : SessionCommand;
+
+    /// <summary>The inbound stream ended (peer closed, read error); not sent after our own close.</summary>
     internal sealed record Closed(int ConnectionId, string Reason) : SessionCommand;
+
+    /// <summary>The RIB has applied this much of the work the session handed it (<see cref="Rib.RibCommand.UpdatesReceived"/>).</summary>
+    public sealed record RibApplied(long Work) : SessionCommand;
+
+    /// <summary>What the session answers a connection's inbound stream with: send the next batch.</summary>
+    internal sealed class InboundAck
+    {
+        public static readonly InboundAck Instance = new();
+        private InboundAck() { }
+    }
     internal sealed record TimerFired(int SlotId, TimerKind Timer) : SessionCommand;
 
     /// <summary>Test hook: makes the handler throw, to exercise supervision.</summary>
@@ -84,6 +104,20 @@ public sealed class PeerCounters
     public string? LastError { get; set; }
     public string? LastNotificationIn { get; set; }
     public string? LastNotificationOut { get; set; }
+
+    private readonly Queue<DateTimeOffset> _restarts = new();
+
+    /// <summary>
+    /// Counts a restart of the session after a failure and returns how long the new instance waits
+    /// before it starts: 100 ms for the first within a minute, doubling per further one, at most 10 s.
+    /// </summary>
+    public TimeSpan RestartBackoff(DateTimeOffset now)
+    {
+        while (_restarts.Count > 0 && now - _restarts.Peek() > TimeSpan.FromMinutes(1)) _restarts.Dequeue();
+        _restarts.Enqueue(now);
+        double ms = 100 * Math.Pow(2, Math.Min(_restarts.Count - 1, 10));
+        return TimeSpan.FromMilliseconds(Math.Min(ms, 10_000));
+    }
 
     public void CountIn(Wire.MessageType type)
     {

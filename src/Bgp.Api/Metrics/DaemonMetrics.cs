@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Bgp.Actors.Events;
 using Bgp.Actors.Rib;
-using Bgp.Actors.Runtime;
+using Bgp.Actors.Typed;
 using Bgp.Actors.Sessions;
 using Bgp.Wire;
 using FsmState = Bgp.Actors.Fsm.SessionState;
@@ -25,17 +25,17 @@ public sealed class DaemonMetrics : IDisposable
     private readonly Meter _meter = new(MeterName);
     private readonly ActorRef<ManagerCommand> _manager;
     private readonly ActorRef<RibCommand> _rib;
-    private readonly ActorSystem? _system;
+    private readonly DeadLetterCounter? _deadLetters;
     private readonly EventHub? _events;
     private volatile Snapshot _snapshot = new([], null);
 
     private sealed record Snapshot(IReadOnlyList<PeerStatus> Peers, RibSummary? Rib);
 
-    public DaemonMetrics(ActorRef<ManagerCommand> manager, ActorRef<RibCommand> rib, ActorSystem? system = null, EventHub? events = null)
+    public DaemonMetrics(ActorRef<ManagerCommand> manager, ActorRef<RibCommand> rib, DeadLetterCounter? deadLetters = null, EventHub? events = null)
     {
         _manager = manager;
         _rib = rib;
-        _system = system;
+        _deadLetters = deadLetters;
         _events = events;
 
         _meter.CreateObservableGauge("bgpactors_peers_configured", () => _snapshot.Peers.Count, "{peer}", "Neighbors configured.");
@@ -75,8 +75,8 @@ public sealed class DaemonMetrics : IDisposable
             "Messages waiting in the RIB actor's mailbox.");
         _meter.CreateObservableGauge("bgpactors_peer_manager_queue_depth", () => _manager.QueuedMessages, "{message}",
             "Messages waiting in the peer manager's mailbox.");
-        if (_system is not null)
-            _meter.CreateObservableCounter("bgpactors_actor_dead_letters", () => _system.DeadLetters, "{message}",
+        if (_deadLetters is not null)
+            _meter.CreateObservableCounter("bgpactors_actor_dead_letters", () => _deadLetters.Count, "{message}",
                 "Messages that reached an actor after it had stopped.");
         if (_events is not null)
             _meter.CreateObservableCounter("bgpactors_events_published", () => _events.Published, "{event}",

@@ -2,7 +2,7 @@ using System.Net;
 using Bgp.Actors.Config;
 using Bgp.Actors.Config.Persistence;
 using Bgp.Actors.Rib;
-using Bgp.Actors.Runtime;
+using Bgp.Actors.Typed;
 using Bgp.Actors.Sessions;
 using Bgp.Api.Grpc;
 

@@ -81,8 +81,9 @@ internal sealed class InjectionApi(ApiContext api)
     }
 
     /// <summary>
-    /// Bulk add: each request is validated and handed to the RIB with backpressure (the RIB's mailbox
-    /// bounds what is in flight); a bad request is counted and reported, the rest still go in.
+    /// Bulk add: each request is validated and handed to the RIB; at most 4,096 wait for their answer
+    /// before the stream is read further (backpressure on the client); a bad request is counted and
+    /// reported, the rest still go in.
     /// </summary>
     private async Task<AddPathsResponse> AddManyAsync(IAsyncEnumerable<AddPathRequest> requests, ServerCallContext call)
     {
@@ -93,8 +94,8 @@ internal sealed class InjectionApi(ApiContext api)
             try
             {
                 var command = Parse(request);
-                var reply = new Actors.Runtime.Reply<string?>();
-                await api.Rib.TellAsync(command(reply), call.CancellationToken);
+                var reply = new Actors.Typed.Reply<string?>();
+                api.Rib.Tell(command(reply));
                 pending.Add((request.Prefix, reply.Task));
             }
             catch (RpcException e)
@@ -125,7 +126,7 @@ internal sealed class InjectionApi(ApiContext api)
     }
 
     /// <summary>Validates a request into the RIB command that injects it.</summary>
-    private static Func<Actors.Runtime.Reply<string?>, RibCommand> Parse(AddPathRequest request)
+    private static Func<Actors.Typed.Reply<string?>, RibCommand> Parse(AddPathRequest request)
     {
         var prefix = ProtoMapping.Prefix(request.Prefix);
         var family = ProtoMapping.FamilyOf(request.Family, prefix)!.Value;

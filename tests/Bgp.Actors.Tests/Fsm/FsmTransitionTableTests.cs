@@ -16,7 +16,7 @@ namespace Bgp.Actors.Tests.Fsm;
 [TestFixture]
 public sealed class FsmTransitionTableTests
 {
-    public enum Setup { Normal, DelayOpenConfigured, DelayOpenRunning, PassiveOnly, HoldTimeZero, IdleHoldRunning, NoAutomaticStart }
+    public enum Setup { Normal, DelayOpenConfigured, DelayOpenRunning, PassiveOnly, HoldTimeZero, IdleHoldRunning, FlapDamped, NoAutomaticStart }
 
     public enum Counter { Same, Incremented, Zeroed }
 
@@ -102,6 +102,13 @@ public sealed class FsmTransitionTableTests
         yield return V(Setup.IdleHoldRunning, Idle, E<IdleHoldTimerExpires>(), Connect, Counter.Zeroed, "is the automatic start (RFC 4271 §8.1.1 DampPeerOscillations)",
             Start(ConnectRetry), Initiate, Listen);
         yield return V(Setup.IdleHoldRunning, Idle, new AutomaticStart(), Idle, Counter.Same, "is ignored while damping holds the session down (RFC 4271 §8.2.2 Idle, events 6-7)");
+        yield return V(Setup.IdleHoldRunning, Idle, new AutomaticStartWithPassiveTcpEstablishment(), Active, Counter.Zeroed,
+            "lets the connecting peer in when the idle hold only spaces our own dials (deviation: the peer is not oscillating)",
+            Stop(IdleHold), Start(ConnectRetry), Listen);
+        yield return V(Setup.FlapDamped, Idle, new AutomaticStartWithPassiveTcpEstablishment(), Idle, Counter.Same,
+            "is ignored while damping holds an oscillating session down (RFC 4271 §8.1.1)");
+        yield return V(Setup.FlapDamped, Idle, E<IdleHoldTimerExpires>(), Connect, Counter.Zeroed, "is the automatic start (RFC 4271 §8.1.1 DampPeerOscillations)",
+            Start(ConnectRetry), Initiate, Listen);
         yield return V(Setup.IdleHoldRunning, Idle, new ManualStart(), Connect, Counter.Zeroed, "overrides damping: stops the idle hold and starts",
             Stop(IdleHold), Start(ConnectRetry), Initiate, Listen);
         yield return V(Setup.IdleHoldRunning, Idle, new ManualStop(), Idle, Counter.Zeroed, "cancels the pending automatic restart", Stop(IdleHold));
@@ -296,6 +303,7 @@ public sealed class FsmTransitionTableTests
             Setup.PassiveOnly => " when passive",
             Setup.HoldTimeZero => " with hold time zero",
             Setup.IdleHoldRunning => " during the idle hold",
+            Setup.FlapDamped => " during the idle hold after an Established session went down",
             Setup.NoAutomaticStart => " without AllowAutomaticStart",
             _ => r.Setup.ToString(),
         };
@@ -355,6 +363,7 @@ public sealed class FsmTransitionTableTests
             (Setup.HoldTimeZero, OpenSent) => (Default, PathTo(OpenSent)),
             (Setup.HoldTimeZero, _) => (Default, [.. PathTo(from).Select(e => e is BgpOpen ? new BgpOpen(Open(PeerAs, PeerId, hold: 0)) : e)]),
             (Setup.IdleHoldRunning, Idle) => (Default, [new ManualStart(), new TcpConnectionFails()]),
+            (Setup.FlapDamped, Idle) => (Default, [.. PathTo(Established), new TcpConnectionFails()]),
             (Setup.NoAutomaticStart, _) => (Default with { AllowAutomaticStart = false }, PathTo(from)),
             (Setup.Normal, _) => (Default, PathTo(from)),
             _ => throw new ArgumentOutOfRangeException(nameof(setup), $"{setup} in {from}"),
@@ -362,7 +371,8 @@ public sealed class FsmTransitionTableTests
         var state = Run(settings, FsmState.Initial(Seed), path).Next;
         Assert.That(state.State, Is.EqualTo(from), "setup");
         if (setup == Setup.DelayOpenRunning) Assert.That(state.DelayOpenRunning, "setup: DelayOpen runs");
-        if (setup == Setup.IdleHoldRunning) Assert.That(state.IdleHoldRunning, "setup: idle hold runs");
+        if (setup == Setup.IdleHoldRunning) Assert.That(state.IdleHoldRunning && !state.FlapDamped, "setup: idle hold runs, damping no flap");
+        if (setup == Setup.FlapDamped) Assert.That(state.IdleHoldRunning && state.FlapDamped, "setup: idle hold runs after a flap");
         return (settings, state with { ConnectRetryCounter = (uint)StartCounter });
     }
 

@@ -2,7 +2,7 @@ using System.Net;
 using Bgp.Actors.Config;
 using Bgp.Actors.Fsm;
 using Bgp.Actors.Rib;
-using Bgp.Actors.Runtime;
+using Bgp.Actors.Typed;
 using Bgp.Actors.Sessions;
 using Bgp.Wire;
 using NUnit.Framework;
@@ -11,7 +11,7 @@ namespace Bgp.Actors.Tests.Rib;
 
 /// <summary>max_prefixes (RFC 4486): what the RIB keeps from a peer over its limit, and who is told.</summary>
 [TestFixture]
-public sealed class PrefixLimitTests
+public sealed class PrefixLimitTests : AkkaTest
 {
     private static readonly PrefixLimit[] ThreeV4 = [new(AfiSafi.Ipv4Unicast, 3)];
 
@@ -56,9 +56,8 @@ public sealed class PrefixLimitTests
     [Test]
     public async Task The_rib_actor_tells_the_session_once_with_the_family_limit_and_session_id()
     {
-        await using var system = new ActorSystem();
-        var rib = system.Spawn<RibCommand>("rib", () => new RibActor(new RibSettings(RibHarness.LocalAs, RibHarness.RouterId, RibHarness.RouterId)));
-        var session = new Probe<SessionCommand>("session");
+        var rib = Sys.Spawn<RibCommand>(RibActor.Props(new RibSettings(RibHarness.LocalAs, RibHarness.RouterId, RibHarness.RouterId)), "rib");
+        var session = CreateProbe<SessionCommand>("session");
         var peer = IPAddress.Parse("10.0.0.1");
         var negotiated = new NegotiatedSession
         {
@@ -68,21 +67,21 @@ public sealed class PrefixLimitTests
         };
         var info = new RibPeerInfo(peer, 65001, RibHarness.LocalAs, 1, PeerRole.RouteServerClient, IPAddress.Parse("192.0.2.1"),
             new FamilySet(AfiSafi.Ipv4Unicast), CodecContext.Default) { MaxPrefixes = new EquatableArray<PrefixLimit>(ThreeV4), SessionId = 7 };
-        await rib.TellAsync(new RibCommand.PeerUp(peer, negotiated, info, session));
+        rib.Tell(new RibCommand.PeerUp(peer, negotiated, info, session));
         for (int round = 0; round < 2; round++)
         {
             var update = new UpdateMessage(default,
                 new EquatableArray<PathAttribute>([OriginAttribute.Igp, RibHarness.Path(65001), new NextHopAttribute(IpAddr.Parse("198.18.0.1"))]),
                 new EquatableArray<Nlri>([.. Enumerable.Range(0, 4).Select(i => new Nlri(Prefix.V4(0x0A000000u + ((uint)(round * 4 + i) << 8), 24)))]));
-            await rib.TellAsync(new RibCommand.UpdateReceived(peer, update));
+            rib.Tell(new RibCommand.UpdateReceived(peer, update));
         }
         var told = await session.FishAsync<SessionCommand.PrefixLimitExceeded>(wait: TimeSpan.FromSeconds(5));
         Assert.That(told, Is.EqualTo(new SessionCommand.PrefixLimitExceeded(AfiSafi.Ipv4Unicast, 3, 7)));
         var summary = await rib.AskAsync<RibCommand, RibSummary>(r => new RibCommand.GetSummary(r), TimeSpan.FromSeconds(5));
         Assert.That(summary.Peers[peer].Total, Is.EqualTo(3));
-        await Task.Delay(50);
-        int again = 0;
-        while (session.TryReceive(out var m)) if (m is SessionCommand.PrefixLimitExceeded) again++;
+        // whatever else reaches the session within 200 ms: no second report
+        var later = session.TestProbe.ReceiveWhile<object>(TimeSpan.FromMilliseconds(200), m => m);
+        int again = later.Count(m => m is SessionCommand.PrefixLimitExceeded);
         Assert.That(again, Is.Zero, "told once, not once per UPDATE");
     }
 }

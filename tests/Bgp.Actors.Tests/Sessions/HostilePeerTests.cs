@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Bgp.Actors.Fsm;
 using Bgp.Actors.Rib;
-using Bgp.Actors.Runtime;
+using Bgp.Actors.Typed;
 using Bgp.Actors.Sessions;
 using Bgp.Wire;
 using NUnit.Framework;
@@ -14,10 +14,9 @@ namespace Bgp.Actors.Tests.Sessions;
 /// then sends bytes a real implementation would not. Each test checks the session's reaction.
 /// </summary>
 [TestFixture]
-public class HostilePeerTests
+public class HostilePeerTests : AkkaTest
 {
     private TcpListener _listener = null!;
-    private ActorSystem _system = null!;
     private Probe<RibCommand> _rib = null!;
     private ActorRef<SessionCommand> _session = null!;
     private ScriptedPeer _peer = null!;
@@ -29,11 +28,10 @@ public class HostilePeerTests
     {
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
-        _system = new ActorSystem();
-        _rib = new Probe<RibCommand>();
+        _rib = CreateProbe<RibCommand>("rib");
         var settings = TestConfigs.Session(65001, "10.0.0.1", "127.0.0.1", 65002, holdTime: 3)
             with { RemotePort = ((IPEndPoint)_listener.LocalEndpoint).Port };
-        _session = _system.Spawn("hostile", () => new PeerSessionActor(settings, _rib, TcpConnector.Instance, new PeerCounters()));
+        _session = Sys.Spawn<SessionCommand>(PeerSessionActor.Props(settings, _rib, TcpConnector.Instance, new PeerCounters()), "hostile");
         _peer = await ScriptedPeer.AcceptAsync(_listener, Wait);
         await _peer.HandshakeAsync(65002, 0x7F000001, 3, AfiSafi.Ipv4Unicast, AfiSafi.Ipv6Unicast);
         await _rib.ExpectAsync<RibCommand.PeerUp>();
@@ -43,7 +41,6 @@ public class HostilePeerTests
     public async Task TearDown()
     {
         await _peer.DisposeAsync();
-        await _system.ShutdownAsync(Wait);
         _listener.Stop();
         _listener.Dispose();
     }
@@ -80,16 +77,16 @@ public class HostilePeerTests
     public async Task A_malformed_origin_is_treated_as_withdraw_and_the_session_stays_established()
     {
         await _peer.SendAsync(Announce("10.9.9.0/24"));
-        var first = await _rib.ExpectAsync<RibCommand.UpdateReceived>();
-        Assert.That(first.Update.Announced().Select(r => r.Route.Prefix.ToString()), Is.EqualTo(new[] { "10.9.9.0/24" }));
+        var first = await _rib.ExpectUpdateAsync();
+        Assert.That(first.Announced().Select(r => r.Route.Prefix.ToString()), Is.EqualTo(new[] { "10.9.9.0/24" }));
 
         await _peer.SendRawAsync(WithLength(RawUpdateWithOrigin(7)));  // RFC 7606 §7.1: invalid ORIGIN → treat-as-withdraw
-        var second = await _rib.ExpectAsync<RibCommand.UpdateReceived>();
-        Assert.That(second.Update.Announced(), Is.Empty);
-        Assert.That(second.Update.WithdrawnRoutes().Select(r => r.Route.Prefix.ToString()), Is.EqualTo(new[] { "10.9.9.0/24" }));
+        var second = await _rib.ExpectUpdateAsync();
+        Assert.That(second.Announced(), Is.Empty);
+        Assert.That(second.WithdrawnRoutes().Select(r => r.Route.Prefix.ToString()), Is.EqualTo(new[] { "10.9.9.0/24" }));
 
         await _peer.SendAsync(KeepaliveMessage.Instance);
-        var status = await _session.WaitForAsync(s => s.KeepalivesIn >= 2, "the next keepalive");
+        var status = await _session.WaitForAsync(Kit, s => s.KeepalivesIn >= 2, "the next keepalive");
         Assert.That(status.State, Is.EqualTo(SessionState.Established));
         Assert.That(status.TreatAsWithdrawIn, Is.EqualTo(1));
         Assert.That(status.NotificationsOut, Is.Zero);
@@ -127,8 +124,8 @@ public class HostilePeerTests
             0x18, 10, 9, 8,
         ];
         await _peer.SendRawAsync(WithLength(update));
-        var received = await _rib.ExpectAsync<RibCommand.UpdateReceived>();
-        Assert.That(received.Update.Announced(), Is.Empty);
+        var received = await _rib.ExpectUpdateAsync();
+        Assert.That(received.Announced(), Is.Empty);
         Assert.That((await _session.StatusAsync()).State, Is.EqualTo(SessionState.Established));
     }
 

@@ -4,7 +4,7 @@ using Bgp.Actors.Config;
 using Bgp.Actors.Events;
 using Bgp.Actors.Fsm;
 using Bgp.Actors.Rib;
-using Bgp.Actors.Runtime;
+using Bgp.Actors.Typed;
 using Bgp.Actors.Sessions;
 using Bgp.Wire;
 using NUnit.Framework;
@@ -21,7 +21,7 @@ namespace Bgp.Actors.Tests.Sessions;
 /// so if the session had already been told, its events would come first every time.
 /// </summary>
 [TestFixture]
-public class NeighborEnableTests
+public class NeighborEnableTests : AkkaTest
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
     private static readonly IPAddress Peer = IPAddress.Parse("10.0.0.2");
@@ -43,7 +43,7 @@ public class NeighborEnableTests
     public async Task A_configuration_with_enabled_false_stops_the_session_and_true_brings_it_back_without_other_changes()
     {
         var config = TestConfigs.Load(Config);
-        await using var f = new Fixture(config, TimeProvider.System);
+        await using var f = new Fixture(Sys, config, TimeProvider.System);
         var (events, manager) = (f.Events, f.Manager);
         var peer = await f.NextDialAsync();
         await peer.HandshakeAsync(65002, 0x0A000002, 90, AfiSafi.Ipv4Unicast);
@@ -72,7 +72,7 @@ public class NeighborEnableTests
     [Test]
     public async Task Disable_and_enable_publish_the_neighbor_event_before_the_session_events_they_cause()
     {
-        await using var f = new Fixture(TestConfigs.Load(Config), new SlowForTheManager());
+        await using var f = new Fixture(Sys, TestConfigs.Load(Config), new SlowForTheManager());
         var (events, manager) = (f.Events, f.Manager);
         for (int cycle = 0; cycle < 3; cycle++)
         {
@@ -81,7 +81,7 @@ public class NeighborEnableTests
             await NextAsync(events, e => e is SessionStateEvent { To: SessionState.Established }, "Established");
 
             var disabled = new Reply<PeerChangeResult>();
-            await manager.TellAsync(new ManagerCommand.DisablePeer(Peer, $"cycle {cycle}", disabled));
+            manager.Tell(new ManagerCommand.DisablePeer(Peer, $"cycle {cycle}", disabled));
             var first = await NextAsync(events, _ => true, "the first event after disabling");
             Assert.That(first, Is.InstanceOf<NeighborChangeEvent>().With.Property("Change").EqualTo($"disabled: cycle {cycle}"),
                 $"cycle {cycle}: the neighbor event comes before the session's");
@@ -91,7 +91,7 @@ public class NeighborEnableTests
             await disabled.Task.WaitAsync(Wait);
 
             var enabled = new Reply<PeerChangeResult>();
-            await manager.TellAsync(new ManagerCommand.EnablePeer(Peer, enabled));
+            manager.Tell(new ManagerCommand.EnablePeer(Peer, enabled));
             first = await NextAsync(events, _ => true, "the first event after enabling");
             Assert.That(first, Is.InstanceOf<NeighborChangeEvent>().With.Property("Change").EqualTo("enabled"),
                 $"cycle {cycle}: the neighbor event comes before the session's");
@@ -116,24 +116,23 @@ public class NeighborEnableTests
     {
         private readonly EventQueue<BgpEvent> _queue = new(4096);
         private readonly CancellationTokenSource _stop = new(TimeSpan.FromSeconds(60));
-        private readonly ActorSystem _system;
         private readonly List<ScriptedPeer> _peers = [];
 
-        public Fixture(BgpConfig config, TimeProvider time)
+        public Fixture(Akka.Actor.ActorSystem system, BgpConfig config, TimeProvider time)
         {
+            BgpActorSystem.Configure(system, null, time);
             var hub = new EventHub(TimeProvider.System);
             hub.Subscribe(EventFilter.All, _queue, withHistory: false);
             Events = _queue.ReadAllAsync(_stop.Token).GetAsyncEnumerator(_stop.Token);
-            _system = new ActorSystem(time: time);
-            var rib = _system.Spawn<RibCommand>("rib", () => new RibActor(RibSettings.From(config.Global)));
+            var rib = system.Spawn<RibCommand>(RibActor.Props(RibSettings.From(config.Global)), "rib");
             var connector = new InMemoryConnector(request =>
             {
                 var (client, server) = InMemoryConnector.Pair(IPAddress.Parse("10.0.0.1"), request.Remote.Address);
                 Dialled.Enqueue(new ScriptedPeer(server.Pipe));
                 return client;
             });
-            Manager = _system.Spawn<ManagerCommand>("peers", () => new PeerManagerActor(config, rib, connector, listener: null,
-                (n, g) => new PeerSessionSettings(n, g) { Seed = 7, IdleHoldTime = TimeSpan.FromMilliseconds(10) }, hub));
+            Manager = system.Spawn<ManagerCommand>(PeerManagerActor.Props(config, rib, connector, listener: null,
+                (n, g) => new PeerSessionSettings(n, g) { Seed = 7, IdleHoldTime = TimeSpan.FromMilliseconds(10) }, hub), "peers");
         }
 
         /// <summary>Read with the fixture's 60 s bound.</summary>
@@ -163,7 +162,6 @@ public class NeighborEnableTests
             while (Dialled.TryDequeue(out var p)) await p.DisposeAsync();
             _queue.Close();
             await Events.DisposeAsync();
-            await _system.DisposeAsync();
             _stop.Dispose();
         }
     }

@@ -4,7 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using Bgp.Actors.Config;
 using Bgp.Actors.Rib;
-using Bgp.Actors.Runtime;
+using Akka.TestKit;
+using Bgp.Actors.Typed;
 using Bgp.Actors.Sessions;
 using Bgp.Wire;
 using NUnit.Framework;
@@ -62,19 +63,22 @@ public sealed class InMemoryConnector(Func<ConnectRequest, BgpTransport?> connec
 
 public static class SessionAsk
 {
+    /// <summary>The next UPDATE a session handed the RIB, which must come alone in its batch.</summary>
+    public static async Task<UpdateMessage> ExpectUpdateAsync(this Probe<RibCommand> rib)
+    {
+        var received = await rib.ExpectAsync<RibCommand.UpdatesReceived>();
+        Assert.That(received.Updates, Has.Count.EqualTo(1), "one UPDATE in the batch");
+        return received.Updates[0];
+    }
+
     public static Task<PeerStatus> StatusAsync(this ActorRef<SessionCommand> session) =>
         session.AskAsync<SessionCommand, PeerStatus>(r => new SessionCommand.GetStatus(r), TimeSpan.FromSeconds(5));
 
-    /// <summary>Polls (bounded: at most 200 tries, 10 s) until the status satisfies the condition.</summary>
-    public static async Task<PeerStatus> WaitForAsync(this ActorRef<SessionCommand> session, Func<PeerStatus, bool> condition, string what)
+    /// <summary>Asks for the status until it satisfies the condition (the TestKit's AwaitAssert: at most 10 s).</summary>
+    public static async Task<PeerStatus> WaitForAsync(this ActorRef<SessionCommand> session, TestKitBase kit, Func<PeerStatus, bool> condition, string what)
     {
-        PeerStatus status = await session.StatusAsync();
-        for (int i = 0; i < 200 && !condition(status); i++)
-        {
-            await Task.Delay(50);
-            status = await session.StatusAsync();
-        }
-        Assert.That(condition(status), Is.True, $"waiting for {what}; last status {status}");
+        PeerStatus status = null!;
+        await kit.AwaitTrueAsync(async () => condition(status = await session.StatusAsync()), () => $"{what}; last status {status}");
         return status;
     }
 }

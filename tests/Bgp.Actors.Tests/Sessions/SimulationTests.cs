@@ -1,27 +1,25 @@
 using System.Net;
 using Bgp.Actors.Fsm;
 using Bgp.Actors.Rib;
-using Bgp.Actors.Runtime;
+using Akka.Actor;
+using Bgp.Actors.Typed;
 using Bgp.Actors.Sessions;
 using Bgp.Wire;
 using NUnit.Framework;
 
 namespace Bgp.Actors.Tests.Sessions;
 
-/// <summary>Two in-process speakers over in-memory pipes, timers driven by a manual clock.</summary>
+/// <summary>Two in-process speakers over in-memory pipes, timers on the TestKit's virtual scheduler.</summary>
 [TestFixture]
-public class SimulationTests
+public class SimulationTests() : AkkaTest(virtualTime: true)
 {
     private static readonly IPAddress A = IPAddress.Parse("10.0.0.1");
     private static readonly IPAddress B = IPAddress.Parse("10.0.0.2");
 
-    private static async Task Settle() => await Task.Delay(30);
-
     /// <summary>A session (10.0.0.1, AS65001) that dials a scripted peer (10.0.0.2, AS65002) over an in-memory pipe; returns once in OpenSent.</summary>
-    private static async Task<(ActorRef<SessionCommand> Session, ScriptedPeer Peer, Probe<RibCommand> Rib)> DialScriptedPeerAsync(
-        ActorSystem system, int holdTime)
+    private async Task<(ActorRef<SessionCommand> Session, ScriptedPeer Peer, Probe<RibCommand> Rib)> DialScriptedPeerAsync(int holdTime)
     {
-        var rib = new Probe<RibCommand>();
+        var rib = CreateProbe<RibCommand>("rib");
         ScriptedPeer? peer = null;
         var connector = new InMemoryConnector(request =>
         {
@@ -29,17 +27,16 @@ public class SimulationTests
             peer = new ScriptedPeer(server.Pipe);
             return client;
         });
-        var session = system.Spawn("s", () => new PeerSessionActor(TestConfigs.Session(65001, "10.0.0.1", "10.0.0.2", 65002, holdTime),
-            rib, connector, new PeerCounters()));
-        await session.WaitForAsync(s => s.State == SessionState.OpenSent, "OpenSent on our connection");
+        var session = Sys.Spawn<SessionCommand>(PeerSessionActor.Props(TestConfigs.Session(65001, "10.0.0.1", "10.0.0.2", 65002, holdTime),
+            rib, connector, new PeerCounters()), "s");
+        await session.WaitForAsync(Kit, s => s.State == SessionState.OpenSent, "OpenSent on our connection");
         return (session, peer!, rib);
     }
 
     /// <summary>As <see cref="DialScriptedPeerAsync"/>, then plays the peer's OPEN exchange up to Established.</summary>
-    private static async Task<(ActorRef<SessionCommand> Session, ScriptedPeer Peer, Probe<RibCommand> Rib)> EstablishedWithScriptedPeerAsync(
-        ActorSystem system, int holdTime)
+    private async Task<(ActorRef<SessionCommand> Session, ScriptedPeer Peer, Probe<RibCommand> Rib)> EstablishedWithScriptedPeerAsync(int holdTime)
     {
-        var (session, peer, rib) = await DialScriptedPeerAsync(system, holdTime);
+        var (session, peer, rib) = await DialScriptedPeerAsync(holdTime);
         await peer.HandshakeAsync(65002, 0x0A000002, (ushort)holdTime, AfiSafi.Ipv4Unicast);
         await rib.ExpectAsync<RibCommand.PeerUp>();
         return (session, peer, rib);
@@ -48,21 +45,19 @@ public class SimulationTests
     [Test]
     public async Task Two_speakers_establish_and_keepalives_hold_the_session_for_three_hold_periods()
     {
-        var clock = new ManualTimeProvider();
-        await using var system = new ActorSystem(time: clock);
-        var ribA = new Probe<RibCommand>("ribA");
-        var ribB = new Probe<RibCommand>("ribB");
+        var ribA = CreateProbe<RibCommand>("ribA");
+        var ribB = CreateProbe<RibCommand>("ribB");
         ActorRef<SessionCommand>? b = null;
         var connectorA = new InMemoryConnector(request =>
         {
             var (client, server) = InMemoryConnector.Pair(A, request.Remote.Address);
-            b!.TryTell(new SessionCommand.Incoming(server));
+            b!.Tell(new SessionCommand.Incoming(server));
             return client;
         });
-        b = system.Spawn("b", () => new PeerSessionActor(TestConfigs.Session(65002, "10.0.0.2", "10.0.0.1", 65001, holdTime: 9, passive: true),
-            ribB, new InMemoryConnector(_ => null), new PeerCounters()));
-        var a = system.Spawn("a", () => new PeerSessionActor(TestConfigs.Session(65001, "10.0.0.1", "10.0.0.2", 65002, holdTime: 30),
-            ribA, connectorA, new PeerCounters()));
+        b = Sys.Spawn<SessionCommand>(PeerSessionActor.Props(TestConfigs.Session(65002, "10.0.0.2", "10.0.0.1", 65001, holdTime: 9, passive: true),
+            ribB, new InMemoryConnector(_ => null), new PeerCounters()), "b");
+        var a = Sys.Spawn<SessionCommand>(PeerSessionActor.Props(TestConfigs.Session(65001, "10.0.0.1", "10.0.0.2", 65002, holdTime: 30),
+            ribA, connectorA, new PeerCounters()), "a");
 
         var upA = await ribA.ExpectAsync<RibCommand.PeerUp>();
         var upB = await ribB.ExpectAsync<RibCommand.PeerUp>();
@@ -71,10 +66,14 @@ public class SimulationTests
         Assert.That(upA.Session.Families.Items, Is.EquivalentTo(new[] { AfiSafi.Ipv4Unicast, AfiSafi.Ipv6Unicast }));
         Assert.That(upB.Session.PeerAs, Is.EqualTo(65001u));
 
-        for (int second = 0; second < 3 * 9; second++)
+        // one virtual second at a time; every third, both sides must have taken the keepalive the other sent
+        for (int second = 1; second <= 3 * 9; second++)
         {
-            clock.Advance(TimeSpan.FromSeconds(1));
-            await Settle();
+            Advance(TimeSpan.FromSeconds(1));
+            if (second % 3 != 0) continue;
+            int expected = second / 3;
+            await a.WaitForAsync(Kit, s => s.KeepalivesIn >= expected, $"keepalive {expected} at A");
+            await b.WaitForAsync(Kit, s => s.KeepalivesIn >= expected, $"keepalive {expected} at B");
         }
         var statusA = await a.StatusAsync();
         var statusB = await b.StatusAsync();
@@ -88,14 +87,12 @@ public class SimulationTests
     [Test]
     public async Task A_peer_that_falls_silent_is_dropped_when_the_hold_timer_expires_with_notification_4_0()
     {
-        var clock = new ManualTimeProvider();
-        await using var system = new ActorSystem(time: clock);
-        var (session, peer, rib) = await EstablishedWithScriptedPeerAsync(system, holdTime: 9);
+        var (session, peer, rib) = await EstablishedWithScriptedPeerAsync(holdTime: 9);
 
-        clock.Advance(TimeSpan.FromSeconds(8));
-        await Settle();
+        Advance(TimeSpan.FromSeconds(8));
+        // the status is answered after whatever the 8 s fired has been handled
         Assert.That((await session.StatusAsync()).State, Is.EqualTo(SessionState.Established));
-        clock.Advance(TimeSpan.FromSeconds(1));
+        Advance(TimeSpan.FromSeconds(1));
         var notification = await peer.ExpectAsync<NotificationMessage>();
         Assert.That((notification.Code, notification.Subcode), Is.EqualTo((NotificationCode.HoldTimerExpired, (byte)0)));
         var down = await rib.ExpectAsync<RibCommand.PeerDown>();
@@ -107,14 +104,12 @@ public class SimulationTests
     [Test]
     public async Task Traffic_from_the_peer_pushes_the_hold_deadline_back()
     {
-        var clock = new ManualTimeProvider();
-        await using var system = new ActorSystem(time: clock);
-        var (session, peer, rib) = await EstablishedWithScriptedPeerAsync(system, holdTime: 9);
+        var (session, peer, rib) = await EstablishedWithScriptedPeerAsync(holdTime: 9);
         for (int i = 0; i < 5; i++)
         {
-            clock.Advance(TimeSpan.FromSeconds(6));
+            Advance(TimeSpan.FromSeconds(6));
             await peer.SendAsync(KeepaliveMessage.Instance);
-            await session.WaitForAsync(s => s.KeepalivesIn >= 2 + i, "the keepalive to be counted");
+            await session.WaitForAsync(Kit, s => s.KeepalivesIn >= 2 + i, "the keepalive to be counted");
         }
         Assert.That((await session.StatusAsync()).State, Is.EqualTo(SessionState.Established), "30 s with a 9 s hold time, kept up by keepalives");
     }
@@ -123,15 +118,13 @@ public class SimulationTests
     [TestCase(0x0A000000u, false, TestName = "Collision: a peer with the lower BGP identifier loses its connection to ours (RFC 4271 §6.8)")]
     public async Task Simultaneous_opens_are_resolved_by_bgp_identifier(uint peerId, bool incomingWins)
     {
-        var clock = new ManualTimeProvider();
-        await using var system = new ActorSystem(time: clock);
         // our identifier is 10.0.0.1
-        var (session, outgoing, rib) = await DialScriptedPeerAsync(system, holdTime: 90);
+        var (session, outgoing, rib) = await DialScriptedPeerAsync(holdTime: 90);
         await outgoing.ExpectAsync<OpenMessage>();
 
         var (peerEnd, ourEnd) = InMemoryConnector.Pair(B, A);
         var incoming = new ScriptedPeer(peerEnd.Pipe);
-        await session.TellAsync(new SessionCommand.Incoming(ourEnd));
+        session.Tell(new SessionCommand.Incoming(ourEnd));
         await incoming.ExpectAsync<OpenMessage>();
 
         var open = new OpenMessage(65002, 90, peerId, new EquatableArray<Capability>([new FourOctetAsCapability(65002), new MultiprotocolCapability(AfiSafi.Ipv4Unicast)]));
@@ -152,18 +145,16 @@ public class SimulationTests
     [Test]
     public async Task Told_its_peer_went_past_max_prefixes_the_session_closes_with_cease_1_naming_the_family_and_limit()
     {
-        var clock = new ManualTimeProvider();
-        await using var system = new ActorSystem(time: clock);
-        var (session, peer, rib) = await DialScriptedPeerAsync(system, holdTime: 90);
+        var (session, peer, rib) = await DialScriptedPeerAsync(holdTime: 90);
         await peer.HandshakeAsync(65002, 0x0A000002, 90, AfiSafi.Ipv4Unicast);
         var up = await rib.ExpectAsync<RibCommand.PeerUp>();
 
         // news about an earlier session of this peer changes nothing
-        await session.TellAsync(new SessionCommand.PrefixLimitExceeded(AfiSafi.Ipv4Unicast, 1000, up.Info!.SessionId - 1));
-        await Settle();
+        session.Tell(new SessionCommand.PrefixLimitExceeded(AfiSafi.Ipv4Unicast, 1000, up.Info!.SessionId - 1));
+        // answered after the stale news was handled
         Assert.That((await session.StatusAsync()).State, Is.EqualTo(SessionState.Established));
 
-        await session.TellAsync(new SessionCommand.PrefixLimitExceeded(AfiSafi.Ipv4Unicast, 1000, up.Info.SessionId));
+        session.Tell(new SessionCommand.PrefixLimitExceeded(AfiSafi.Ipv4Unicast, 1000, up.Info.SessionId));
         var cease = await peer.ExpectAsync<NotificationMessage>();
         Assert.That((cease.Code, cease.Subcode), Is.EqualTo((NotificationCode.Cease, (byte)CeaseSubcode.MaximumPrefixesReached)));
         Assert.That(Convert.ToHexString(cease.Data.AsSpan()), Is.EqualTo("000101" + "000003E8"), "AFI 1, SAFI 1, limit 1000 (RFC 4486 §4)");
@@ -176,9 +167,7 @@ public class SimulationTests
     [Test]
     public async Task Route_refresh_from_the_peer_asks_the_rib_to_send_again_and_soft_reset_in_sends_one_per_family()
     {
-        var clock = new ManualTimeProvider();
-        await using var system = new ActorSystem(time: clock);
-        var (session, peer, rib) = await EstablishedWithScriptedPeerAsync(system, holdTime: 90);
+        var (session, peer, rib) = await EstablishedWithScriptedPeerAsync(holdTime: 90);
 
         await peer.SendAsync(new RouteRefreshMessage(Afi.Ipv4, Safi.Unicast));
         var refresh = await rib.FishAsync<RibCommand.RefreshOut>();

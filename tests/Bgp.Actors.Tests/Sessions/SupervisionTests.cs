@@ -1,7 +1,7 @@
 using System.Net;
 using Bgp.Actors.Fsm;
 using Bgp.Actors.Rib;
-using Bgp.Actors.Runtime;
+using Bgp.Actors.Typed;
 using Bgp.Actors.Sessions;
 using Bgp.Wire;
 using NUnit.Framework;
@@ -9,7 +9,7 @@ using NUnit.Framework;
 namespace Bgp.Actors.Tests.Sessions;
 
 [TestFixture]
-public class SupervisionTests
+public class SupervisionTests : AkkaTest
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
 
@@ -41,8 +41,7 @@ public class SupervisionTests
             connect_retry = 1
             export = "none"
             """);
-        await using var system = new ActorSystem();
-        var rib = system.Spawn<RibCommand>("rib", () => new RibActor(RibSettings.From(config.Global)));
+        var rib = Sys.Spawn<RibCommand>(RibActor.Props(RibSettings.From(config.Global)), "rib");
         var peers = new System.Collections.Concurrent.ConcurrentQueue<(IPAddress Address, ScriptedPeer Peer)>();
         var connector = new InMemoryConnector(request =>
         {
@@ -50,11 +49,11 @@ public class SupervisionTests
             peers.Enqueue((request.Remote.Address, new ScriptedPeer(server.Pipe)));
             return client;
         });
-        var manager = system.Spawn<ManagerCommand>("peers", () => new PeerManagerActor(config, rib, connector, listener: null,
-            (n, g) => new PeerSessionSettings(n, g) { Seed = 7, IdleHoldTime = TimeSpan.FromMilliseconds(100) }));
+        var manager = Sys.Spawn<ManagerCommand>(PeerManagerActor.Props(config, rib, connector, listener: null,
+            (n, g) => new PeerSessionSettings(n, g) { Seed = 7, IdleHoldTime = TimeSpan.FromMilliseconds(100) }), "peers");
 
         var scripted = new Dictionary<IPAddress, ScriptedPeer>();
-        for (int i = 0; i < 100 && peers.Count < 3; i++) await Task.Delay(20);
+        Kit.AwaitCondition(() => peers.Count >= 3, Wait);
         while (peers.TryDequeue(out var p)) scripted[p.Address] = p.Peer;
         Assert.That(scripted, Has.Count.EqualTo(3));
         foreach (var (address, peer) in scripted)
@@ -67,22 +66,17 @@ public class SupervisionTests
                 new EquatableArray<Nlri>([new Nlri(Prefix.Parse($"10.{address.GetAddressBytes()[3]}.0.0/16")),
                     new Nlri(Prefix.Parse($"10.{address.GetAddressBytes()[3]}.1.0/24"))])));
         }
-        RibSummary summary = null!;
-        for (int i = 0; i < 100; i++)
-        {
-            summary = await rib.AskAsync<RibCommand, RibSummary>(r => new RibCommand.GetSummary(r), Wait);
-            if (summary.TotalPrefixes == 6) break;
-            await Task.Delay(20);
-        }
-        Assert.That(summary.TotalPrefixes, Is.EqualTo(6));
+        long loaded = 0;
+        await Kit.AwaitTrueAsync(async () => (loaded = (await rib.AskAsync<RibCommand, RibSummary>(r => new RibCommand.GetSummary(r), Wait)).TotalPrefixes) == 6,
+            () => $"6 prefixes in the RIB, it has {loaded}");
 
         var faulty = IPAddress.Parse("10.0.0.3");
-        await manager.TellAsync(new ManagerCommand.InjectFault(faulty, "injected by the supervision test"));
+        manager.Tell(new ManagerCommand.InjectFault(faulty, "injected by the supervision test"));
 
         var cease = await scripted[faulty].ExpectAsync<NotificationMessage>();
         Assert.That((cease.Code, cease.Subcode), Is.EqualTo((NotificationCode.Cease, (byte)CeaseSubcode.AdministrativeReset)));
-        // the restarted session connects again
-        for (int i = 0; i < 200 && peers.IsEmpty; i++) await Task.Delay(20);
+        // the restarted session connects again (after its 100 ms restart backoff)
+        Kit.AwaitCondition(() => !peers.IsEmpty, Wait);
         Assert.That(peers.TryDequeue(out var again), Is.True, "the restarted session dialled out again");
         Assert.That(again.Address, Is.EqualTo(faulty));
         await again.Peer.HandshakeAsync(65003, 0x0A000003, 90, AfiSafi.Ipv4Unicast);
@@ -97,11 +91,36 @@ public class SupervisionTests
         Assert.That(restarted!.EstablishedTransitions, Is.EqualTo(2), "counters survive the restart");
         Assert.That(restarted.Flaps, Is.EqualTo(1));
 
-        summary = await rib.AskAsync<RibCommand, RibSummary>(r => new RibCommand.GetSummary(r), Wait);
+        var summary = await rib.AskAsync<RibCommand, RibSummary>(r => new RibCommand.GetSummary(r), Wait);
         Assert.That(summary.Peers[IPAddress.Parse("10.0.0.2")].Total, Is.EqualTo(2));
         Assert.That(summary.Peers[IPAddress.Parse("10.0.0.4")].Total, Is.EqualTo(2));
         Assert.That(summary.Peers.TryGetValue(faulty, out var gone) ? gone.Total : 0, Is.Zero, "only the faulty peer's routes were withdrawn");
         foreach (var peer in scripted.Values) await peer.DisposeAsync();
         await again.Peer.DisposeAsync();
+    }
+
+    [Test]
+    public async Task A_session_that_fails_more_than_ten_times_within_a_minute_is_stopped_for_good()
+    {
+        var config = TestConfigs.Load("""
+            [global]
+            asn = 65000
+            router_id = "10.0.0.1"
+            listen_addresses = []
+
+            [[neighbors]]
+            address = "10.0.0.2"
+            remote_asn = 65002
+            """);
+        var rib = Sys.Spawn<RibCommand>(RibActor.Props(RibSettings.From(config.Global)), "rib");
+        var manager = Sys.Spawn<ManagerCommand>(PeerManagerActor.Props(config, rib, new InMemoryConnector(_ => null), listener: null), "peers");
+        var session = await Sys.ActorSelection("/user/peers/10.0.0.2").ResolveOne(Wait);
+        Kit.Watch(session);
+        var address = IPAddress.Parse("10.0.0.2");
+        for (int i = 0; i < PeerManagerActor.MaxRestarts; i++) manager.Tell(new ManagerCommand.InjectFault(address, $"fault {i}"));
+        var status = await new ActorRef<SessionCommand>(session).StatusAsync();
+        Assert.That(status.Address, Is.EqualTo(address), "restarted ten times, still there");
+        manager.Tell(new ManagerCommand.InjectFault(address, "one too many"));
+        Kit.ExpectTerminated(session, Wait);
     }
 }
