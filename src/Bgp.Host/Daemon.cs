@@ -39,10 +39,20 @@ internal sealed class Daemon
     public async Task<int> RunAsync(CancellationToken externalStop = default)
     {
         var started = DateTimeOffset.UtcNow;
+        // The actor system starts, and a connection's stream graphs run once, on another core while
+        // the configuration is read: both are mostly compiling Akka's code, which would otherwise
+        // delay the first sessions (docs/BENCHMARKS.md, "Akka.NET").
+        var starting = Task.Run(async () =>
+        {
+            var created = BgpActorSystem.Create("bgpactorsd");
+            await BgpConnection.WarmUpAsync(created).ConfigureAwait(false);
+            return created;
+        });
         var (store, diagnostics) = ConfigStore.Open(_configPath);
         if (store is null)
         {
             _stderr.Write(DiagnosticRenderer.Render(diagnostics));
+            await StopActorsAsync(await starting, null);
             return 1;
         }
         using var _ = store;
@@ -60,6 +70,7 @@ internal sealed class Daemon
         {
             log.LogCritical("{Error}", ex.Message);
             _stderr.WriteLine($"bgpactorsd: {ex.Message}");
+            await StopActorsAsync(await starting, log);
             return 1;
         }
 
@@ -71,7 +82,8 @@ internal sealed class Daemon
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; reloads.Writer.TryWrite(true); });
         using var external = externalStop.Register(() => stop.TrySetResult("stop requested"));
 
-        var system = BgpActorSystem.Create("bgpactorsd", loggerFactory);
+        var system = await starting;
+        BgpActorSystem.Configure(system, loggerFactory);
         var deadLetters = DeadLetterCounter.Start(system);
         var rib = system.Spawn<RibCommand>(RibActor.Props(RibSettings.From(config.Global)), "rib");
         var events = new EventHub(TimeProvider.System);
@@ -164,7 +176,7 @@ internal sealed class Daemon
         return 0;
     }
 
-    private static async Task StopActorsAsync(Akka.Actor.ActorSystem system, ILogger log)
+    private static async Task StopActorsAsync(Akka.Actor.ActorSystem system, ILogger? log)
     {
         try
         {
@@ -172,7 +184,7 @@ internal sealed class Daemon
         }
         catch (TimeoutException)
         {
-            log.LogWarning("the actor system did not stop within 10 s");
+            log?.LogWarning("the actor system did not stop within 10 s");
         }
     }
 

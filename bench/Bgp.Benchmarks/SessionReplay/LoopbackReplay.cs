@@ -66,9 +66,10 @@ public sealed class LoopbackReplay : IAsyncDisposable
         var system = replay._system = BgpActorSystem.Create("bench");
         var materializer = ActorServices.Of(system).Materializer;
         long prefixes = 0;
-        _ = connection.Frames().RunForeach(frame =>
+        _ = connection.Frames().RunForeach(batch =>
         {
-            if (frame.Result.Message is UpdateMessage update) prefixes += CountingRib.Count(update);
+            foreach (var frame in batch)
+                if (frame.Result.Message is UpdateMessage update) prefixes += CountingRib.Count(update);
             if (prefixes >= progress.Expected) progress.MarkDone();
         }, materializer);
         connection.StartWriter(materializer);

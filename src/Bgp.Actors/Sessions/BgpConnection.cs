@@ -15,8 +15,8 @@ public readonly record struct InboundFrame(MessageType Type, DecodeResult Result
 /// One TCP connection of a session, as two Akka.Streams graphs over a <see cref="BgpTransport"/>.
 /// <para>
 /// Inbound: <see cref="BgpFrameSource"/> (socket bytes through the transport's pipe, BGP framing,
-/// decoding) → a batch of the frames that arrive while the session is busy (at most
-/// <see cref="InboundBatchBytes"/>) → the session actor, one batch at a time, each acknowledged
+/// decoding; the whole messages of each read as one batch, at most <see cref="InboundBatchBytes"/>)
+/// → the session actor, one batch at a time, each acknowledged
 /// (<see cref="SessionCommand.InboundAck"/>). The session holds the acknowledgement while the RIB
 /// has more than its window of this peer's work, so a slow RIB stops the socket being read and
 /// the peer's TCP window closes: nothing in between grows without bound.
@@ -35,7 +35,7 @@ public sealed class BgpConnection : IAsyncDisposable
 {
     public const int OutboundCapacity = 256;
 
-    /// <summary>Decoded frames (by their wire size) gathered into one message while the session is busy with the last.</summary>
+    /// <summary>The most message bytes one inbound batch holds (what one read brings is usually less).</summary>
     public const int InboundBatchBytes = 256 * 1024;
 
     /// <summary>Writes queued while the socket was busy that go out with one flush.</summary>
@@ -79,10 +79,11 @@ public sealed class BgpConnection : IAsyncDisposable
     internal void Negotiated(OpenMessage peerOpen) => _context = CodecContext.Negotiate(_localOpen, peerOpen, _peerKind);
 
     /// <summary>
-    /// The frames the peer sends, framed and decoded; completes at end of stream, after a frame whose
-    /// error ends the session (header error, malformed message that resets), or when the connection is disposed.
+    /// The frames the peer sends, framed and decoded, in batches (the whole messages of each read);
+    /// completes at end of stream, after a frame whose error ends the session (header error, malformed
+    /// message that resets), or when the connection is disposed.
     /// </summary>
-    public Source<InboundFrame, NotUsed> Frames() => Source.FromGraph(new BgpFrameSource(this));
+    public Source<List<InboundFrame>, NotUsed> Frames() => Source.FromGraph(new BgpFrameSource(this));
 
     /// <summary>
     /// Runs both graphs: inbound frames go to <paramref name="session"/> as <see cref="SessionCommand.Inbound"/>
@@ -94,13 +95,7 @@ public sealed class BgpConnection : IAsyncDisposable
     {
         int id = Id;
         _inbound = Frames()
-            .ViaMaterialized(KillSwitches.Single<InboundFrame>(), Keep.Right)
-            .BatchWeighted(InboundBatchBytes, frame => Math.Max(frame.Length, BgpLimits.HeaderLength),
-                frame => new List<InboundFrame> { frame }, (batch, frame) =>
-                {
-                    batch.Add(frame);
-                    return batch;
-                })
+            .ViaMaterialized(KillSwitches.Single<List<InboundFrame>>(), Keep.Right)
             .Select(batch => (object)new SessionCommand.Inbound(id, batch))
             .ToMaterialized(Sink.ActorRefWithAck<object>(session, new SessionCommand.InboundStarted(id), SessionCommand.InboundAck.Instance,
                 new SessionCommand.Closed(id, "connection closed by peer"), error => new SessionCommand.Closed(id, Describe(error))), Keep.Left)
@@ -127,6 +122,44 @@ public sealed class BgpConnection : IAsyncDisposable
             })
             .TakeWhile(peerGone => !peerGone)
             .RunWith(Sink.Ignore<bool>(), materializer);
+    }
+
+    /// <summary>
+    /// Runs both graphs once over an in-memory connection that ends at once, so that the code that
+    /// materialises and runs them is compiled before the first peer connects (with quick JIT off the
+    /// first materialisation takes some 0.25 s of a core). The daemon does it at start-up, beside
+    /// reading its configuration.
+    /// </summary>
+    public static async Task WarmUpAsync(ActorSystem system)
+    {
+        var materializer = Typed.ActorServices.Of(system).Materializer;
+        var session = system.ActorOf(Props.Create(() => new WarmUpSession()), "connection-warm-up");
+        var inbound = new System.IO.Pipelines.Pipe();
+        var outbound = new System.IO.Pipelines.Pipe();
+        var endpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0);
+        var transport = new BgpTransport(new WarmUpPipe(inbound.Reader, outbound.Writer), endpoint, endpoint);
+        var connection = new BgpConnection(0, outgoing: true, transport, new OpenMessage(64512, 90, 1, default), PeerKind.External);
+        connection.Start(materializer, session);
+        connection.TrySend(KeepaliveMessage.Instance);
+        await inbound.Writer.WriteAsync(MessageEncoder.Encode(KeepaliveMessage.Instance, CodecContext.Default)).ConfigureAwait(false);
+        await inbound.Writer.CompleteAsync().ConfigureAwait(false);
+        await connection.CloseAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        await session.GracefulStop(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+    }
+
+    /// <summary>Acknowledges what a connection's inbound stream sends, as a session does.</summary>
+    private sealed class WarmUpSession : UntypedActor
+    {
+        protected override void OnReceive(object message)
+        {
+            if (message is SessionCommand.InboundStarted or SessionCommand.Inbound) Sender.Tell(SessionCommand.InboundAck.Instance);
+        }
+    }
+
+    private sealed class WarmUpPipe(System.IO.Pipelines.PipeReader input, System.IO.Pipelines.PipeWriter output) : System.IO.Pipelines.IDuplexPipe
+    {
+        public System.IO.Pipelines.PipeReader Input { get; } = input;
+        public System.IO.Pipelines.PipeWriter Output { get; } = output;
     }
 
     private static string Describe(Exception error) => error switch

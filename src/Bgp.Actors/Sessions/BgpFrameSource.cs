@@ -8,10 +8,13 @@ namespace Bgp.Actors.Sessions;
 
 /// <summary>
 /// The first stage of a connection's inbound graph: reads the transport's <see cref="PipeReader"/>
-/// only when downstream asks for a frame, cuts one BGP message off the buffer (19-octet header,
-/// length at offset 16, up to 4,096 octets or 65,535 with extended messages) and decodes it. While
-/// nothing is pulled nothing is read, so the socket's receive buffer fills and TCP closes the
-/// peer's window: this is where backpressure reaches the wire.
+/// only when downstream asks for more, cuts the BGP messages the buffer holds off it (19-octet
+/// header, length at offset 16, up to 4,096 octets or 65,535 with extended messages), decodes them
+/// and pushes them as one batch: every whole message one read brought, at most
+/// <see cref="BgpConnection.InboundBatchBytes"/> of them. While nothing is pulled nothing is read, so
+/// the socket's receive buffer fills and TCP closes the peer's window: this is where backpressure
+/// reaches the wire. A batch per read rather than an element per message keeps the messages between
+/// the stream and the session (each one acknowledged) few when a peer sends many small UPDATEs.
 /// </summary>
 /// <remarks>
 /// Framing and decoding share the stage because the maximum length and the decoder's context both
@@ -19,12 +22,12 @@ namespace Bgp.Actors.Sessions;
 /// Frames are decoded straight off the pipe's buffer, without copying; the buffer is handed back
 /// to the pipe only when it holds no further whole frame.
 /// </remarks>
-internal sealed class BgpFrameSource(BgpConnection connection) : GraphStage<SourceShape<InboundFrame>>
+internal sealed class BgpFrameSource(BgpConnection connection) : GraphStage<SourceShape<List<InboundFrame>>>
 {
-    private readonly Outlet<InboundFrame> _out = new("bgp.frames");
+    private readonly Outlet<List<InboundFrame>> _out = new("bgp.frames");
     private readonly BgpConnection _connection = connection;
 
-    public override SourceShape<InboundFrame> Shape => new(_out);
+    public override SourceShape<List<InboundFrame>> Shape => new(_out);
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("bgp-frames");
 
@@ -63,33 +66,53 @@ internal sealed class BgpFrameSource(BgpConnection connection) : GraphStage<Sour
 
         public override void OnPull() => Produce();
 
-        /// <summary>Pushes the next frame from the buffer, reading when it has none; at most one push per pull.</summary>
+        /// <summary>Pushes the frames the buffer holds as one batch, reading first when it holds none; one push per pull.</summary>
         private void Produce()
         {
             while (!_reading)
             {
                 if (_holding)
                 {
-                    var status = MessageFramer.TryReadFrame(ref _buffer, Connection.Context.MaxMessageLength, out var frame, out var header, out var error);
-                    if (status == FrameStatus.Message)
+                    List<InboundFrame>? batch = null;
+                    int bytes = 0;
+                    while (true)
                     {
-                        var decoded = MessageDecoder.Decode(frame, Connection.Context);
-                        if (decoded.Message is OpenMessage open && decoded.IsClean) Connection.Negotiated(open);
-                        Push(_stage._out, new InboundFrame(header.Type, decoded, (int)frame.Length));
-                        // the session sends the NOTIFICATION and closes: nothing after this frame is read
-                        if (decoded.Action == ErrorAction.SessionReset) Finish();
+                        var status = MessageFramer.TryReadFrame(ref _buffer, Connection.Context.MaxMessageLength, out var frame, out var header, out var error);
+                        if (status == FrameStatus.Message)
+                        {
+                            var decoded = MessageDecoder.Decode(frame, Connection.Context);
+                            if (decoded.Message is OpenMessage open && decoded.IsClean) Connection.Negotiated(open);
+                            (batch ??= []).Add(new InboundFrame(header.Type, decoded, (int)frame.Length));
+                            bytes += (int)frame.Length;
+                            // the session sends the NOTIFICATION and closes: nothing after this frame is read
+                            if (decoded.Action == ErrorAction.SessionReset)
+                            {
+                                Push(_stage._out, batch);
+                                Finish();
+                                return;
+                            }
+                            if (bytes >= BgpConnection.InboundBatchBytes) break;
+                            continue;
+                        }
+                        if (status == FrameStatus.Error)
+                        {
+                            var errors = new WireErrors();
+                            errors.Add(error!);
+                            (batch ??= []).Add(new InboundFrame(header.Type, new DecodeResult(null, errors), 0));
+                            Push(_stage._out, batch);
+                            Finish();
+                            return;
+                        }
+                        // no whole message left: hand the buffer back before anything else
+                        _input.AdvanceTo(_buffer.Start, _buffer.End);
+                        _holding = false;
+                        break;
+                    }
+                    if (batch is not null)
+                    {
+                        Push(_stage._out, batch);
                         return;
                     }
-                    if (status == FrameStatus.Error)
-                    {
-                        var errors = new WireErrors();
-                        errors.Add(error!);
-                        Push(_stage._out, new InboundFrame(header.Type, new DecodeResult(null, errors), 0));
-                        Finish();
-                        return;
-                    }
-                    _input.AdvanceTo(_buffer.Start, _buffer.End);
-                    _holding = false;
                     if (_endOfStream)
                     {
                         CompleteStage();

@@ -8,8 +8,8 @@ namespace Bgp.Actors.Typed;
 
 /// <summary>
 /// Creates the daemon's Akka <see cref="ActorSystem"/> with what our actors expect of it: the
-/// query-first mailbox declared, Akka's own log quiet unless something is wrong (our actors log
-/// through <see cref="ActorServices.LoggerFactory"/>), and no CLR exit hook of its own (the host
+/// query-first mailbox declared, Akka's own log (warnings and errors) written through
+/// <see cref="ActorServices.LoggerFactory"/> like ours (<see cref="AkkaLogBridge"/>), and no CLR exit hook of its own (the host
 /// decides the order of shutdown: Cease to every peer first).
 /// </summary>
 public static class BgpActorSystem
@@ -19,6 +19,7 @@ public static class BgpActorSystem
           mailbox-type = "{{typeof(QueryFirstMailbox).AssemblyQualifiedName}}"
         }
         akka {
+          loggers = ["{{typeof(AkkaLogBridge).AssemblyQualifiedName}}"]
           loglevel = WARNING
           stdout-loglevel = WARNING
           log-dead-letters = off

@@ -114,6 +114,8 @@ public class SupervisionTests : AkkaTest
             """);
         var rib = Sys.Spawn<RibCommand>(RibActor.Props(RibSettings.From(config.Global)), "rib");
         var manager = Sys.Spawn<ManagerCommand>(PeerManagerActor.Props(config, rib, new InMemoryConnector(_ => null), listener: null), "peers");
+        // answered after the manager's start, which spawns the sessions
+        await manager.AskAsync<ManagerCommand, IReadOnlyList<PeerStatus>>(r => new ManagerCommand.ListPeers(r), Wait);
         var session = await Sys.ActorSelection("/user/peers/10.0.0.2").ResolveOne(Wait);
         Kit.Watch(session);
         var address = IPAddress.Parse("10.0.0.2");

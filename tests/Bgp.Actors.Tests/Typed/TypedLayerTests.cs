@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using Bgp.Actors.Sessions;
 using Bgp.Actors.Typed;
+using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 
 namespace Bgp.Actors.Tests.Typed;
@@ -96,5 +97,39 @@ public class TypedLayerTests : AkkaTest
         Assert.That(waits, Is.EqualTo(new double[] { 100, 200, 400, 800, 1600, 3200, 6400, 10_000, 10_000 }));
         // a minute later the earlier failures no longer count
         Assert.That(counters.RestartBackoff(t0 + TimeSpan.FromSeconds(70)).TotalMilliseconds, Is.EqualTo(100));
+    }
+
+    private sealed class Failing : UntypedActor
+    {
+        protected override void OnReceive(object message) => throw new InvalidOperationException($"failing on {message}");
+    }
+
+    [Test]
+    public void Akka_s_own_error_log_goes_through_the_daemon_s_logger_factory()
+    {
+        var captured = new ConcurrentQueue<(string Category, Microsoft.Extensions.Logging.LogLevel Level, string Text, Exception? Error)>();
+        using var factory = new CapturingFactory(captured);
+        BgpActorSystem.Configure(Sys, factory);
+        var failing = Sys.ActorOf(Props.Create(() => new Failing()), "failing");
+        failing.Tell("boom");
+        Kit.AwaitCondition(() => captured.Any(c => c.Category == "Akka" && c.Level == Microsoft.Extensions.Logging.LogLevel.Error), TimeSpan.FromSeconds(5));
+        var entry = captured.First(c => c.Category == "Akka" && c.Level == Microsoft.Extensions.Logging.LogLevel.Error);
+        Assert.That(entry.Text, Does.Contain("/user/failing"));
+        Assert.That(entry.Error?.Message, Is.EqualTo("failing on boom"));
+    }
+
+    private sealed class CapturingFactory(ConcurrentQueue<(string, Microsoft.Extensions.Logging.LogLevel, string, Exception?)> into) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => new Capturing(categoryName, into);
+        public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException();
+        public void Dispose() { }
+
+        private sealed class Capturing(string category, ConcurrentQueue<(string, Microsoft.Extensions.Logging.LogLevel, string, Exception?)> into) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+            public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+                Func<TState, Exception?, string> formatter) => into.Enqueue((category, logLevel, formatter(state, exception), exception));
+        }
     }
 }
