@@ -71,7 +71,7 @@ show_logs() {
     printf -- '--- last lines of %s ---\n' "$f" >&2
     if [[ $f == */bgpactorsd.log ]] && command -v jq > /dev/null; then
       # The daemon logs JSON; show time, level and message.
-      tail -n 25 "$f" | jq -Rr 'fromjson? // {Message: .} | "\(.Timestamp // "") \(.LogLevel // "") \(.Message)"' >&2
+      tail -n 25 "$f" | jq -Rr 'fromjson? // {"@m": .} | "\(.["@t"] // "") \(.["@l"] // "Information") \(.["@m"])"' >&2
     else
       tail -n 25 "$f" >&2
     fi
@@ -387,7 +387,7 @@ What to try next ($when):
   birdc -s $dir/bird.ctl 'disable bgpactors "maintenance"'
   birdc -s $dir/bird.ctl enable bgpactors
   # the daemon's log, one JSON object per line
-  jq -c '{Timestamp, Message}' $dir/bgpactorsd.log
+  jq -c '{time: .["@t"], message: .["@m"]}' $dir/bgpactorsd.log
 
 EOF
 

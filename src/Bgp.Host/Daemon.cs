@@ -10,7 +10,8 @@ using Bgp.Api.Grpc;
 using Bgp.Api.Metrics;
 using Bgp.Api.V1;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
+using Serilog;
+using ILogger = Microsoft.Extensions.Logging.ILogger;
 
 namespace Bgp.Host;
 
@@ -221,32 +222,26 @@ internal sealed class Daemon
     }
 
     /// <summary>
+    /// Logs go through Serilog: <c>log_format = "json"</c> writes one compact JSON object per line
+    /// (<c>@t</c>, <c>@l</c>, <c>@m</c>, <c>@mt</c>, <c>SourceContext</c> and every structured field at the
+    /// top level, a session's <c>Peer</c> and <c>RemoteAs</c> among them), <c>"text"</c> one readable line.
     /// The global <c>log_level</c> filters every category but the sessions' (<see cref="PeerLogger.Category"/>),
     /// whose entries each neighbor's own level decides; a reload changes either without a restart.
     /// </summary>
     private ILoggerFactory CreateLoggerFactory(TelemetryConfig telemetry)
     {
         _globalLevel = PeerLogger.ToMicrosoft(telemetry.LogLevel);
+        var serilog = new Serilog.LoggerConfiguration().MinimumLevel.Verbose().Enrich.FromLogContext();
+        serilog = telemetry.LogFormat == LogFormat.Json
+            ? serilog.WriteTo.Console(new JsonLogFormatter())
+            : serilog.WriteTo.Console(outputTemplate: "{UtcTimestamp:yyyy-MM-ddTHH:mm:ss.fffZ} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        var logger = serilog.CreateLogger();
         return LoggerFactory.Create(builder =>
         {
             builder.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace);
             builder.AddFilter((category, level) => category == PeerLogger.Category || level >= _globalLevel);
-            if (telemetry.LogFormat == LogFormat.Json)
-                builder.AddJsonConsole(o =>
-                {
-                    o.IncludeScopes = true;   // a session's entries carry {"Peer": ..., "RemoteAs": ...}
-                    o.UseUtcTimestamp = true;
-                    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-                    o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
-                });
-            else
-                builder.AddSimpleConsole(o =>
-                {
-                    o.SingleLine = true;
-                    o.UseUtcTimestamp = true;
-                    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                    o.ColorBehavior = LoggerColorBehavior.Disabled;
-                });
+            builder.AddSerilog(logger, dispose: true);
         });
     }
 }

@@ -124,10 +124,13 @@ public class DaemonReloadTests
         var line = daemon.Log.Split('\n').First(l => l.Contains("peer 127.10.0.5 AS65005: Idle", StringComparison.Ordinal));
         using (var json = System.Text.Json.JsonDocument.Parse(line))
         {
-            var scope = json.RootElement.GetProperty("Scopes").EnumerateArray().Single(s => s.TryGetProperty("Peer", out _));
-            Assert.That(scope.GetProperty("Peer").GetString(), Is.EqualTo("127.10.0.5"));
-            Assert.That(scope.GetProperty("RemoteAs").GetUInt32(), Is.EqualTo(65005u));
-            Assert.That(json.RootElement.GetProperty("Category").GetString(), Is.EqualTo("Bgp.Peer"));
+            // Serilog's compact JSON: the session's fields at the top level beside the message's own
+            var entry = json.RootElement;
+            Assert.That(entry.GetProperty("Peer").GetString(), Is.EqualTo("127.10.0.5"));
+            Assert.That(entry.GetProperty("RemoteAs").GetUInt32(), Is.EqualTo(65005u));
+            Assert.That(entry.GetProperty("SourceContext").GetString(), Is.EqualTo("Bgp.Peer"));
+            Assert.That(entry.GetProperty("OldState").GetString(), Is.EqualTo("Idle"));
+            Assert.That(entry.TryGetProperty("@l", out _), Is.False, "compact JSON leaves @l out for Information");
         }
 
         // .4 back to the global level (info) by a reload: its state changes show up

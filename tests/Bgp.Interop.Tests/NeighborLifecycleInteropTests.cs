@@ -41,6 +41,7 @@ public class NeighborLifecycleInteropTests : LabTestBase
         await Daemon.WaitForLogAsync($"peer {o.LocalAddress} AS{o.LocalAs}: established;", EstablishTimeout);
         await peer.WaitForEstablishedAsync(EstablishTimeout);
 
+        await Daemon.WaitForLogAsync("gRPC API on", EstablishTimeout);   // the API may come up after the session
         using var client = GrpcClient.ForUnixSocket(Path.Combine(dir, "grpc.sock"), new GrpcClientOptions { DefaultTimeout = TimeSpan.FromSeconds(20) });
         await client.UnaryAsync<DeleteNeighborRequest, DeleteNeighborResponse>(
             NeighborReflection.Descriptor.Services[0].FindMethodByName("DeleteNeighbor"), new DeleteNeighborRequest { Address = o.LocalAddress.ToString() });

@@ -65,7 +65,7 @@ public sealed class BgpactorsdProcess : IDisposable
         get { lock (_gate) return string.Join("\n", _all); }
     }
 
-    /// <summary>The "Message" of every JSON log line so far.</summary>
+    /// <summary>The rendered message (<c>@m</c>) of every JSON log line so far.</summary>
     public IReadOnlyList<string> Messages
     {
         get
