@@ -41,7 +41,8 @@ public class FrameSourceBenchmarks
     [Benchmark(OperationsPerInvoke = ReplaySetup.Prefixes)]
     public async Task<long> FrameSource()
     {
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        // 64 KiB segments, as BgpTransport.FromSocket reads a socket
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, minimumSegmentSize: 64 * 1024));
         pipe.Writer.Write(_setup.Feed.Open);
         pipe.Writer.Write(_setup.Feed.Updates);
         await pipe.Writer.CompleteAsync();

@@ -151,7 +151,7 @@ export = "none"
         base = rss(daemon.pid)
         sampler.start()
 
-        pool = [0x0A000000 + i for i in range(args.pool)]   # 10.0.0.0/24 onwards
+        pool = [0x0A0000 + i for i in range(args.pool)]     # /24 numbers: 10.0.0.0/24 onwards
         # two rounds over the pool with different MEDs: every announcement changes the route
         rounds = [[update(pool[i:i + args.per_update], med) for i in range(0, args.pool, args.per_update)] for med in (1, 2)]
         per_round = len(rounds[0])
