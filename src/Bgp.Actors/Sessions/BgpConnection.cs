@@ -38,6 +38,12 @@ public sealed class BgpConnection : IAsyncDisposable
     /// <summary>The most message bytes one inbound batch holds (what one read brings is usually less).</summary>
     public const int InboundBatchBytes = 256 * 1024;
 
+    /// <summary>
+    /// The most messages one inbound batch holds: its list's array (32 octets a frame) stays under the
+    /// large object heap's 85,000 octets, whose allocations cost a full collection each time.
+    /// </summary>
+    public const int InboundBatchFrames = 2048;
+
     /// <summary>Writes queued while the socket was busy that go out with one flush.</summary>
     private const int WritesPerFlush = 64;
 

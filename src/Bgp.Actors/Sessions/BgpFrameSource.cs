@@ -11,7 +11,7 @@ namespace Bgp.Actors.Sessions;
 /// only when downstream asks for more, cuts the BGP messages the buffer holds off it (19-octet
 /// header, length at offset 16, up to 4,096 octets or 65,535 with extended messages), decodes them
 /// and pushes them as one batch: every whole message one read brought, at most
-/// <see cref="BgpConnection.InboundBatchBytes"/> of them. While nothing is pulled nothing is read, so
+/// <see cref="BgpConnection.InboundBatchBytes"/> and <see cref="BgpConnection.InboundBatchFrames"/> of them. While nothing is pulled nothing is read, so
 /// the socket's receive buffer fills and TCP closes the peer's window: this is where backpressure
 /// reaches the wire. A batch per read rather than an element per message keeps the messages between
 /// the stream and the session (each one acknowledged) few when a peer sends many small UPDATEs.
@@ -91,7 +91,7 @@ internal sealed class BgpFrameSource(BgpConnection connection) : GraphStage<Sour
                                 Finish();
                                 return;
                             }
-                            if (bytes >= BgpConnection.InboundBatchBytes) break;
+                            if (bytes >= BgpConnection.InboundBatchBytes || batch.Count == BgpConnection.InboundBatchFrames) break;
                             continue;
                         }
                         if (status == FrameStatus.Error)
