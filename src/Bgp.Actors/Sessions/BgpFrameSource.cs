@@ -10,11 +10,11 @@ namespace Bgp.Actors.Sessions;
 /// The first stage of a connection's inbound graph: reads the transport's <see cref="PipeReader"/>
 /// only when downstream asks for more, cuts the BGP messages the buffer holds off it (19-octet
 /// header, length at offset 16, up to 4,096 octets or 65,535 with extended messages), decodes them
-/// and pushes them as one batch: every whole message one read brought, at most
-/// <see cref="BgpConnection.InboundBatchBytes"/> and <see cref="BgpConnection.InboundBatchFrames"/> of them. While nothing is pulled nothing is read, so
+/// and pushes them as one batch: the whole messages one read brought, at most
+/// <see cref="BgpConnection.InboundBatchFrames"/> of them and <see cref="BgpConnection.InboundBatchBytes"/>. While nothing is pulled nothing is read, so
 /// the socket's receive buffer fills and TCP closes the peer's window: this is where backpressure
-/// reaches the wire. A batch per read rather than an element per message keeps the messages between
-/// the stream and the session (each one acknowledged) few when a peer sends many small UPDATEs.
+/// reaches the wire. Batches rather than an element per message keep the messages between the stream
+/// and the session (each one acknowledged) few when a peer sends many small UPDATEs.
 /// </summary>
 /// <remarks>
 /// Framing and decoding share the stage because the maximum length and the decoder's context both
