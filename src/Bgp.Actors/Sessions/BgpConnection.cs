@@ -39,13 +39,13 @@ public sealed class BgpConnection : IAsyncDisposable
     public const int InboundBatchBytes = 256 * 1024;
 
     /// <summary>
-    /// The most messages one inbound batch holds. Small on purpose: a batch's decoded messages live
-    /// until the RIB has taken them, across two actor hops, and a few batches of hundreds of messages
-    /// alive at every gen-0 collection got promoted and collected again in gen 1 and 2 (a full table
-    /// took 524 ns a prefix with one batch per read, about 550 messages; 164 ns with 32). It also keeps
-    /// a batch's list far below the large object heap.
+    /// The most messages one inbound batch holds. A batch's decoded messages live until the RIB has
+    /// taken them, two actor hops later; with a batch per read (about 550 small UPDATEs) the garbage
+    /// collector promoted them at every gen-0 collection, with very small batches the hops cost more
+    /// than they save. 256 measured best end to end (docs/BENCHMARKS.md), and keeps a batch's list far
+    /// below the large object heap.
     /// </summary>
-    public const int InboundBatchFrames = 32;
+    public const int InboundBatchFrames = 256;
 
     /// <summary>Writes queued while the socket was busy that go out with one flush.</summary>
     private const int WritesPerFlush = 64;
