@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Bgp.Actors.Config;
 using Bgp.Actors.Events;
@@ -57,8 +56,7 @@ public class NeighborEnableTests : AkkaTest
         Assert.That(await NextAsync(events, e => e is NeighborChangeEvent, "the neighbor event"), Has.Property("Change").EqualTo("disabled"));
         var status = await manager.AskAsync<ManagerCommand, PeerStatus?>(r => new ManagerCommand.GetPeer(Peer, r), Wait);
         Assert.That((status!.Enabled, status.State), Is.EqualTo((false, SessionState.Idle)));
-        await Task.Delay(300);   // idle hold is 10 ms and connect retry 1 s: a disabled session dials nobody
-        Assert.That(f.Dialled, Is.Empty);
+        await f.ExpectNoDialAsync(TimeSpan.FromMilliseconds(300));   // idle hold is 10 ms and connect retry 1 s: a disabled session dials nobody
 
         diff = await manager.AskAsync<ManagerCommand, ConfigDiff>(r => new ManagerCommand.ApplyConfig(config, r), Wait);
         Assert.That(diff.Changes.Select(c => c.Path), Is.EqualTo(new[] { "neighbors[10.0.0.2].enabled" }));
@@ -128,7 +126,7 @@ public class NeighborEnableTests : AkkaTest
             var connector = new InMemoryConnector(request =>
             {
                 var (client, server) = InMemoryConnector.Pair(IPAddress.Parse("10.0.0.1"), request.Remote.Address);
-                Dialled.Enqueue(new ScriptedPeer(server.Pipe));
+                _dialled.Writer.TryWrite(new ScriptedPeer(server.Pipe));
                 return client;
             });
             Manager = system.Spawn<ManagerCommand>(PeerManagerActor.Props(config, rib, connector, listener: null,
@@ -138,28 +136,45 @@ public class NeighborEnableTests : AkkaTest
         /// <summary>Read with the fixture's 60 s bound.</summary>
         public IAsyncEnumerator<QueuedEvent<BgpEvent>> Events { get; }
 
-        public ConcurrentQueue<ScriptedPeer> Dialled { get; } = new();
+        private readonly System.Threading.Channels.Channel<ScriptedPeer> _dialled = System.Threading.Channels.Channel.CreateUnbounded<ScriptedPeer>();
 
         public ActorRef<ManagerCommand> Manager { get; }
 
+        /// <summary>The next connection the session opens, waited for (at most 5 s), not polled.</summary>
         public async Task<ScriptedPeer> NextDialAsync()
         {
-            for (int i = 0; i < 250; i++)
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
             {
-                if (Dialled.TryDequeue(out var peer))
-                {
-                    _peers.Add(peer);
-                    return peer;
-                }
-                await Task.Delay(20);
+                var peer = await _dialled.Reader.ReadAsync(wait.Token);
+                _peers.Add(peer);
+                return peer;
             }
-            throw new AssertionException("the session did not dial out within 5 s");
+            catch (OperationCanceledException)
+            {
+                throw new AssertionException("the session did not dial out within 5 s");
+            }
+        }
+
+        /// <summary>Asserts that the session opens no connection within <paramref name="wait"/>.</summary>
+        public async Task ExpectNoDialAsync(TimeSpan wait)
+        {
+            using var cts = new CancellationTokenSource(wait);
+            try
+            {
+                var peer = await _dialled.Reader.ReadAsync(cts.Token);
+                _peers.Add(peer);
+                Assert.Fail("the disabled session dialled out");
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
 
         public async ValueTask DisposeAsync()
         {
             foreach (var p in _peers) await p.DisposeAsync();
-            while (Dialled.TryDequeue(out var p)) await p.DisposeAsync();
+            while (_dialled.Reader.TryRead(out var p)) await p.DisposeAsync();
             _queue.Close();
             await Events.DisposeAsync();
             _stop.Dispose();
