@@ -15,7 +15,7 @@ namespace Bgp.Actors.Rib;
 /// prefixes (bounded by the table size, latest state wins) and go out when it acknowledges again.
 /// The RIB never waits for a session, so one slow peer never slows the others. Inbound, every
 /// <see cref="RibCommand.UpdatesReceived"/> is acknowledged once applied: the sessions' credit
-/// windows, not the mailbox, bound the work queued here (docs/ARCHITECTURE.md, "Backpressure").
+/// windows, not the mailbox, bound the work queued here (docs/ARCHITECTURE.md, "A connection's stream graph and where backpressure acts").
 /// </summary>
 public sealed class RibActor : UntypedActor
 {
