@@ -189,6 +189,8 @@ public sealed class PeerManagerActor : ReceiveActor
     private void Spawn(NeighborConfig neighbor, PeerCounters? counters = null)
     {
         counters ??= new PeerCounters();
+        // published before the session exists: Akka creates the actor later, and AddNeighbor's answer reads this
+        counters.Enabled = neighbor.Enabled;
         var settings = _settingsFactory(neighbor, _config.Global);
         // a reset neighbor's new session gets a fresh name: the old one may not be gone from the tree yet
         string name = ++_generation == 1 ? neighbor.Address.ToString() : $"{neighbor.Address}-{_generation}";
