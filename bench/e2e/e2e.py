@@ -24,7 +24,7 @@ from e2elib.run import Run, median_summary          # noqa: E402
 from e2elib.targets import TARGETS                  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
-DEFAULT_MRT = os.path.abspath(os.path.join(REPO, '..', 'shared', 'data', 'mrt', 'ripe-bgpdump', 'test_data',
+DEFAULT_MRT = os.path.abspath(os.path.join(REPO, 'testdata', 'mrt', 'ripe-bgpdump', 'test_data',
                                            'updates.et-header.2015.gz'))
 DEFAULT_TARGETS = 'bird,openbgpd,frr,gobgp,bgpactorsd'
 

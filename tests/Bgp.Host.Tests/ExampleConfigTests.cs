@@ -12,7 +12,7 @@ namespace Bgp.Host.Tests;
 [TestFixture]
 public sealed class ExampleConfigTests
 {
-    private static string ExamplesDir => Path.Combine(SharedData.RepositoryRoot, "examples");
+    private static string ExamplesDir => Path.Combine(TestData.RepositoryRoot, "examples");
 
     private static string UnitPath => Path.Combine(ExamplesDir, "systemd", "bgpactorsd.service");
 

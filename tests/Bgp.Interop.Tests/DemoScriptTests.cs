@@ -31,7 +31,7 @@ public sealed partial class DemoScriptTests
         if (!TestContext.CurrentContext.TestDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             Assert.Ignore("demo.sh --no-build runs the Release builds: run this test with -c Release");
 
-        string repo = SharedData.RepositoryRoot;
+        string repo = TestData.RepositoryRoot;
         var (exit, output) = await RunAsync(LabCommand.Locate("bash")!, [Path.Combine(repo, "demo.sh"), "--once", "--no-build"], repo);
 
         string? dir = DemoDir().Match(output) is { Success: true } m ? m.Groups[1].Value.Trim() : null;

@@ -62,8 +62,8 @@ public sealed class TemplateRendererTests
             try
             {
                 await File.WriteAllLinesAsync(varsFile, vars.Select(kv => $"{kv.Key}={kv.Value}"));
-                string awkScript = Path.Combine(SharedData.RepositoryRoot, "clab", "render.awk");
-                string templatePath = Path.Combine(SharedData.RepositoryRoot, "clab", "templates", template);
+                string awkScript = Path.Combine(TestData.RepositoryRoot, "clab", "render.awk");
+                string templatePath = Path.Combine(TestData.RepositoryRoot, "clab", "templates", template);
                 var result = await LabCommand.RunAsync("awk", ["-v", $"VARS={varsFile}", "-f", awkScript, templatePath]);
 
                 Assert.That(result.ExitCode, Is.Zero, result.Combined);

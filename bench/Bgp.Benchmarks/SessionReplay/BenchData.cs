@@ -1,10 +1,9 @@
 namespace Bgp.Benchmarks.SessionReplay;
 
 /// <summary>
-/// Finds the shared data directory the way the test kit does: <c>shared/data</c> in an ancestor of
-/// the benchmark's directory, or <c>../shared/data</c> beside the repository root (the directory
-/// holding <c>BgpActors.sln</c>). BenchmarkDotNet runs benchmarks from a generated folder under
-/// the project's bin, so the walk starts there.
+/// Finds the repository's <c>testdata</c> directory (provenance in <c>testdata/SOURCES.md</c>): the walk goes up from
+/// the benchmark's directory to the one holding <c>BgpActors.sln</c>. BenchmarkDotNet runs benchmarks from a generated
+/// folder under the project's bin, so the walk starts there.
 /// </summary>
 public static class BenchData
 {
@@ -16,15 +15,8 @@ public static class BenchData
     {
         string start = AppContext.BaseDirectory;
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            string direct = System.IO.Path.Combine(dir.FullName, "shared", "data");
-            if (Directory.Exists(direct)) return direct;
             if (File.Exists(System.IO.Path.Combine(dir.FullName, SolutionFile)))
-            {
-                string sibling = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, "..", "shared", "data"));
-                if (Directory.Exists(sibling)) return sibling;
-            }
-        }
-        throw new DirectoryNotFoundException($"No shared/data found above {start}.");
+                return System.IO.Path.Combine(dir.FullName, "testdata");
+        throw new DirectoryNotFoundException($"No {SolutionFile} above {start}.");
     }
 }

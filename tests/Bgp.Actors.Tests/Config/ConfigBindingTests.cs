@@ -167,7 +167,7 @@ public sealed class ConfigBindingTests
     [Test]
     public void Every_toml_example_in_the_configuration_guide_is_valid()
     {
-        string guide = File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "docs", "CONFIGURATION.md"));
+        string guide = File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "docs", "CONFIGURATION.md"));
         var examples = Regex.Matches(guide, "```toml\n(.*?)```", RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToList();
 
         Assert.That(examples, Is.Not.Empty);

@@ -4,7 +4,7 @@ namespace Bgp.Cli.Tests.Mrt;
 
 /// <summary>
 /// The acceptance test: for every MRT file in RIPE NCC's bgpdump test suite
-/// (shared/data/mrt/ripe-bgpdump/test_data), <c>bgpactorsctl mrt dump</c> prints exactly what
+/// (testdata/mrt/ripe-bgpdump/test_data), <c>bgpactorsctl mrt dump</c> prints exactly what
 /// <c>bgpdump -vm</c> printed (test_expect/NAME.bgp.gz), line for line. The expected file for
 /// updates.nlri_mask_trailing_bits has the host bits masked (11.8.0.0/13); so do we.
 /// </summary>
@@ -30,15 +30,15 @@ public class BgpdumpReferenceTests
     [Test]
     public void Every_input_of_the_reference_suite_is_covered()
     {
-        var present = Directory.GetFiles(SharedData.Path("mrt", "ripe-bgpdump", "test_data")).Select(Path.GetFileName).Order();
+        var present = Directory.GetFiles(TestData.Path("mrt", "ripe-bgpdump", "test_data")).Select(Path.GetFileName).Order();
         Assert.That(present, Is.EqualTo(Inputs.Order()));
     }
 
     [TestCaseSource(nameof(Inputs))]
     public void Dump_prints_exactly_what_bgpdump_printed(string name)
     {
-        string input = SharedData.Path("mrt", "ripe-bgpdump", "test_data", name);
-        string expected = SharedData.Path("mrt", "ripe-bgpdump", "test_expect", name + ".bgp.gz");
+        string input = TestData.Path("mrt", "ripe-bgpdump", "test_data", name);
+        string expected = TestData.Path("mrt", "ripe-bgpdump", "test_expect", name + ".bgp.gz");
         string output = DumpRunner.DumpToFile(input);
         try
         {

@@ -3,7 +3,7 @@ using NUnit.Framework;
 namespace Bgp.Cli.Tests.Mrt;
 
 /// <summary>
-/// Other MRT samples in shared/data (daemon-written dumps from mrtparse, RIS and RouteViews files
+/// Other MRT samples in testdata/ (daemon-written dumps from mrtparse, RIS and RouteViews files
 /// from libbgpstream, bgp-rs and bgpkit-parser). Each expectation was taken from Debian bgpdump
 /// 1.6.2 (<c>bgpdump -m FILE</c>) once, by hand, and is hard-coded here: CI has no bgpdump.
 /// The hash is SHA-256 over bgpdump's whole output; the line is its last one.
@@ -70,7 +70,7 @@ public class BgpdumpSampleTests
     [TestCaseSource(nameof(IdenticalToBgpdump))]
     public void Dump_prints_what_bgpdump_printed(Sample sample)
     {
-        var lines = DumpRunner.DumpLines(SharedData.Path(["mrt", .. sample.File.Split('/')]));
+        var lines = DumpRunner.DumpLines(TestData.Path(["mrt", .. sample.File.Split('/')]));
         Assert.That(lines, Has.Length.EqualTo(sample.Lines));
         if (sample.LastLine is not null) Assert.That(lines[^1], Is.EqualTo(sample.LastLine));
         Assert.That(DumpRunner.Sha256(lines), Is.EqualTo(sample.Sha256));
@@ -84,7 +84,7 @@ public class BgpdumpSampleTests
         // ("24.0.0.0/2"); the newer bgpdump that made the reference suite masks them (see
         // updates.nlri_mask_trailing_bits), and so do we. The hash is of bgpdump's output with its
         // six "|24.0.0.0/1|" and "|24.0.0.0/2|" prefixes masked to 0.0.0.0; the other 30 lines are as it printed them.
-        var lines = DumpRunner.DumpLines(SharedData.Path("mrt", "mrtparse", "bird_bgp"));
+        var lines = DumpRunner.DumpLines(TestData.Path("mrt", "mrtparse", "bird_bgp"));
         Assert.That(lines, Has.Length.EqualTo(36));
         Assert.That(lines[8], Is.EqualTo("BGP4MP|1486805565|A|192.168.0.10|65000|0.0.0.0/2|4200000000 4200000000 4200000000 64512 64512 64512|IGP|192.168.0.10|100|10|65000:100 65000:200 65000:300|NAG||"));
         Assert.That(lines[^1], Is.EqualTo("BGP4MP|1486805643|A|192.168.0.10|65000|0.0.0.0/1||IGP|192.168.0.10|100|0||NAG||"));
@@ -97,7 +97,7 @@ public class BgpdumpSampleTests
         // The same add-path confusion inside MP_REACH_NLRI leaves an NLRI field that does not parse
         // (RFC 7606: the attribute is dropped). bgpdump prints 32 invented routes (::/0,
         // 100:100::140:fd01:1/0, ...) from it; we print the other 12 lines exactly as it does.
-        var lines = DumpRunner.DumpLines(SharedData.Path("mrt", "mrtparse", "bird6_bgp"));
+        var lines = DumpRunner.DumpLines(TestData.Path("mrt", "mrtparse", "bird6_bgp"));
         Assert.That(lines, Has.Length.EqualTo(12));
         Assert.That(lines.Count(l => l.Contains("|STATE|")), Is.EqualTo(12));
         Assert.That(lines[0], Is.EqualTo("BGP4MP|1486805561|STATE|::|65000|1|3"));
@@ -108,7 +108,7 @@ public class BgpdumpSampleTests
     {
         // bgpkit-parser's notes: two damaged MRT record boundaries. bgpdump reads the garbage on as
         // updates (2,046 lines, prefix lengths up to /117); we stop at the first unusable length.
-        var lines = DumpRunner.DumpLines(SharedData.Path("mrt", "bgpkit-parser", "rrc00.updates.20000325.0345.gz"));
+        var lines = DumpRunner.DumpLines(TestData.Path("mrt", "bgpkit-parser", "rrc00.updates.20000325.0345.gz"));
         Assert.That(lines, Is.EqualTo(new[]
         {
             "BGP|953955943|W|203.37.255.126|4608|203.37.255.126/24",

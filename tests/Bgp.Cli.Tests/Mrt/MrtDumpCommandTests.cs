@@ -39,7 +39,7 @@ public class MrtDumpCommandTests
         string cut = Path.Combine(Path.GetTempPath(), $"cut-{Guid.NewGuid():N}.mrt");
         try
         {
-            string path = SharedData.Path("mrt", "mrtparse", "quagga_bgp");
+            string path = TestData.Path("mrt", "mrtparse", "quagga_bgp");
             var whole = File.ReadAllBytes(path);
             File.WriteAllBytes(cut, whole[..(whole.Length / 2)]);
             var stdout = new StringWriter();

@@ -237,7 +237,7 @@ public abstract class LabPeer : IAsyncDisposable
         return new Dictionary<string, string>
         {
             ["DIR"] = WorkDir,
-            ["CLAB"] = Path.Combine(SharedData.RepositoryRoot, "clab"),
+            ["CLAB"] = Path.Combine(TestData.RepositoryRoot, "clab"),
             ["NAME"] = o.Name,
             ["LOCAL_ADDRESS"] = o.LocalAddress.ToString(),
             ["LOCAL_AS"] = Invariant(o.LocalAs),

@@ -30,7 +30,7 @@ public static class TemplateRenderer
 
     /// <summary>The template text of <c>clab/templates/NAME</c> in the repository.</summary>
     public static string LoadTemplate(string name) =>
-        File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "clab", "templates", name));
+        File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "clab", "templates", name));
 
     public static bool IsTruthy(string? value)
     {

@@ -59,14 +59,14 @@ public static class BmpCorpus
     private static IReadOnlyList<BmpSource> Load()
     {
         var list = new List<BmpSource>();
-        var paths = Directory.EnumerateFiles(SharedData.Path("pcap", "netgauze"), "*.pcap", SearchOption.AllDirectories)
+        var paths = Directory.EnumerateFiles(TestData.Path("pcap", "netgauze"), "*.pcap", SearchOption.AllDirectories)
             .Where(p => !File.Exists(CaptureCorpus.NetGauzeJsonPath(p))).Order(StringComparer.Ordinal);
         foreach (var path in paths)
         {
-            string name = Path.GetRelativePath(SharedData.Path("pcap"), path).Replace('\\', '/');
+            string name = Path.GetRelativePath(TestData.Path("pcap"), path).Replace('\\', '/');
             var peers = new Dictionary<string, (OpenMessage Sent, OpenMessage Received)>();
             if (PeerUpCompanions.TryGetValue(name, out var companion))
-                Read(companion, CaptureFile.ReadBmpMessages(SharedData.Path("pcap", companion), Ports).Items, peers);
+                Read(companion, CaptureFile.ReadBmpMessages(TestData.Path("pcap", companion), Ports).Items, peers);
             list.Add(new BmpSource(name, path, Read(name, CaptureFile.ReadBmpMessages(path, Ports).Items, peers)));
         }
         return list;

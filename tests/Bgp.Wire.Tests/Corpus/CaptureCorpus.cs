@@ -4,7 +4,7 @@ using Bgp.Wire.Tests.Support.Captures;
 namespace Bgp.Wire.Tests.Corpus;
 
 /// <summary>
-/// The BGP messages of every capture under shared/data/pcap, each with the context its receiver
+/// The BGP messages of every capture under testdata/pcap, each with the context its receiver
 /// would decode it under. Messages are taken per TCP direction in order; the OPENs of both
 /// directions of a connection are tracked and <see cref="CodecContext.Negotiate"/> gives the
 /// context once both are seen (RFC 6793 4-octet AS, RFC 7911 add-path, RFC 8654 extended messages).
@@ -66,11 +66,11 @@ public static class CaptureCorpus
         var list = new List<CaptureSource>();
         foreach (var path in CapturePaths())
         {
-            string name = System.IO.Path.GetRelativePath(SharedData.Path("pcap"), path).Replace('\\', '/');
+            string name = System.IO.Path.GetRelativePath(TestData.Path("pcap"), path).Replace('\\', '/');
             if (NotBgp.Contains(name)) continue;
             var opens = new Dictionary<TcpDirection, OpenMessage>();
             if (OpenCompanions.TryGetValue(name, out var companion))
-                TrackOpens(CaptureFile.ReadBgpMessages(SharedData.Path("pcap", companion), Ports).Items, opens);
+                TrackOpens(CaptureFile.ReadBgpMessages(TestData.Path("pcap", companion), Ports).Items, opens);
             var read = CaptureFile.ReadBgpMessages(path, Ports);
             list.Add(new CaptureSource(name, path, Contexts(name, read.Items, opens), read.Items, read.Warnings));
         }
@@ -83,7 +83,7 @@ public static class CaptureCorpus
     /// </summary>
     private static IEnumerable<string> CapturePaths() =>
         new[] { "tcpdump", "packetlife", "netgauze" }
-            .SelectMany(d => Directory.EnumerateFiles(SharedData.Path("pcap", d), "*", SearchOption.AllDirectories))
+            .SelectMany(d => Directory.EnumerateFiles(TestData.Path("pcap", d), "*", SearchOption.AllDirectories))
             .Where(p => p.EndsWith(".pcap", StringComparison.Ordinal) || p.EndsWith(".pcapng", StringComparison.Ordinal)
                 || p.EndsWith(".cap", StringComparison.Ordinal))
             .Where(p => !p.Contains("/netgauze/", StringComparison.Ordinal) || System.IO.File.Exists(NetGauzeJsonPath(p)))

@@ -5,7 +5,7 @@ using NUnit.Framework;
 namespace Bgp.Wire.Tests.Corpus;
 
 /// <summary>
-/// The captures under shared/data/pcap (tcpdump's tests, PacketLife, NetGauze/pmacct): every BGP
+/// The captures under testdata/pcap (tcpdump's tests, PacketLife, NetGauze/pmacct): every BGP
 /// message, decoded per TCP direction with the context its connection's OPENs negotiated.
 /// </summary>
 public class CaptureCorpusTests
@@ -106,7 +106,7 @@ public class CaptureCorpusTests
     {
         // Three SYN segments of one 4-tuple, each with sequence 0 and its own NOTIFICATION: TCP reassembly keeps
         // only the first, so the segments are read one by one here.
-        var path = SharedData.Path("pcap", "tcpdump", "bgp-shutdown-msg-variations.pcap");
+        var path = TestData.Path("pcap", "tcpdump", "bgp-shutdown-msg-variations.pcap");
         var notes = new List<NotificationMessage>();
         foreach (var frame in CaptureFile.ReadFrames(path).Items)
         {

@@ -6,7 +6,7 @@ using Bgp.Wire.Tests.TestKit;
 namespace Bgp.Wire.Tests.Corpus;
 
 /// <summary>
-/// Reads ExaBGP's QA vectors (shared/data/bgp-vectors/exabgp):
+/// Reads ExaBGP's QA vectors (testdata/bgp-vectors/exabgp):
 /// <list type="bullet">
 /// <item><c>decoding/X</c>: line 1 the family, line 2 a message in hex (whole, or the body alone), line 3 ExaBGP's JSON.</item>
 /// <item><c>encoding/X.ci</c>: <c>N:raw:</c> messages ExaBGP sends under the session of the <c>.conf</c> the file names,
@@ -15,7 +15,7 @@ namespace Bgp.Wire.Tests.Corpus;
 /// </summary>
 public static partial class ExaBgpVectors
 {
-    public static string Dir(string sub) => SharedData.Path("bgp-vectors", "exabgp", sub);
+    public static string Dir(string sub) => TestData.Path("bgp-vectors", "exabgp", sub);
 
     /// <summary>A vector that is a bare NLRI, not a message (<c>decoding/bgp-ls-1</c>).</summary>
     public sealed class NlriVector(string source, AfiSafi family, byte[] nlri, JsonElement expected)

@@ -37,7 +37,7 @@ public static class FuzzedCaptures
     {
         var ctx = CaptureCorpus.Sessions.TryGetValue(name, out var s) ? s.Context : CodecContext.Default;
         var list = new List<CorpusMessage>();
-        foreach (var stream in CaptureFile.ReadTcpStreams(SharedData.Path("pcap", name)).Items)
+        foreach (var stream in CaptureFile.ReadTcpStreams(TestData.Path("pcap", name)).Items)
         {
             var data = stream.Data.Span;
             for (int at = data.IndexOf(Marker); at >= 0 && data.Length - at >= 19; at = Next(data, at))

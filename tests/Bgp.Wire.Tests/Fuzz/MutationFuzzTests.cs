@@ -28,16 +28,16 @@ public class MutationFuzzTests
         CodecContext.TwoOctetAs with { PeerKind = PeerKind.Internal, ReceiveAddPath = new FamilySet(AfiSafi.Ipv4Unicast) },
     ];
 
-    private static string CorpusDir => Path.Combine(SharedData.RepositoryRoot, "tests", "Bgp.Wire.Tests", "Fuzz", "corpus");
+    private static string CorpusDir => Path.Combine(TestData.RepositoryRoot, "tests", "Bgp.Wire.Tests", "Fuzz", "corpus");
 
     /// <summary>
-    /// Seeds: every BGP message in the shared captures (real routers' UPDATEs, OPENs, NOTIFICATIONs
+    /// Seeds: every BGP message in the test captures (real routers' UPDATEs, OPENs, NOTIFICATIONs
     /// and tcpdump's fuzzed cases), generated well-formed messages, hand-written edge cases and saved crashers.
     /// </summary>
     private static List<byte[]> Seeds()
     {
         var seeds = new List<byte[]>();
-        var pcapRoot = SharedData.Path("pcap");
+        var pcapRoot = TestData.Path("pcap");
         foreach (var file in Directory.EnumerateFiles(pcapRoot, "*", SearchOption.AllDirectories).Order())
         {
             if (file.EndsWith(".json", StringComparison.Ordinal) || file.EndsWith(".out", StringComparison.Ordinal)

@@ -95,7 +95,7 @@ public class MrtMalformedInputTests
     [Test]
     public void An_update_whose_nlri_overrun_still_shows_the_prefixes_before_the_damage()
     {
-        // shared/data updates.nlri_mask_trailing_bits: 11.13.0.0/13 then a dangling /11.
+        // testdata updates.nlri_mask_trailing_bits: 11.13.0.0/13 then a dangling /11.
         var record = (Bgp4MpMessageRecord)MrtReader.ReadAll(MrtTestData.Load("ripe-bgpdump/test_data/updates.nlri_mask_trailing_bits.gz"))[0];
         var update = (UpdateMessage)record.Message!;
         Assert.That(update.Nlri.Select(n => n.Prefix.ToString()), Is.EqualTo(new[] { "11.8.0.0/13" }));

@@ -25,7 +25,7 @@ public class MrtRecordTests
     [Test]
     public void An_extended_timestamp_record_counts_its_microseconds_in_the_length_RFC6396_3()
     {
-        // The first record of shared/data updates.et-header.2015: BGP4MP_ET STATE_CHANGE_AS4, Idle -> Connect.
+        // The first record of testdata updates.et-header.2015: BGP4MP_ET STATE_CHANGE_AS4, Idle -> Connect.
         var expected = Hex.Bytes("562994EE 0011 0005 0000001C  0007C629  00000F10 00000F10 0000 0001 CEDCE737 00000000 0001 0002");
         var record = new Bgp4MpStateChangeRecord(1445565678, 509481, true, 3856, 3856, 0,
             IpAddr.Parse("206.220.231.55"), IpAddr.Parse("0.0.0.0"), BgpFsmState.Idle, BgpFsmState.Connect);

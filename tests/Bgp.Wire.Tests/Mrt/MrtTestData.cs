@@ -6,15 +6,14 @@ using NUnit.Framework;
 namespace Bgp.Wire.Tests.Mrt;
 
 /// <summary>
-/// The MRT files under shared/data/mrt (beside the repository: walk up to BgpActors.sln, then
-/// ../shared/data), decompressed into memory; gzip only, since Bgp.Wire's tests stay BCL-only.
+/// The MRT files under testdata/mrt, decompressed into memory; gzip only, since Bgp.Wire's tests stay BCL-only.
 /// </summary>
 internal static class MrtTestData
 {
     public static byte[] Load(string relative)
     {
-        string path = SharedData.Path("mrt", relative);
-        if (!File.Exists(path)) Assert.Fail($"shared data file missing: {path}");
+        string path = TestData.Path("mrt", relative);
+        if (!File.Exists(path)) Assert.Fail($"test data file missing: {path}");
         var bytes = File.ReadAllBytes(path);
         if (bytes is not [0x1F, 0x8B, ..]) return bytes;
         using var gz = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);

@@ -3,8 +3,8 @@ using NUnit.Framework;
 namespace Bgp.Actors.Tests.Config.Toml;
 
 /// <summary>
-/// The official toml-test suite in shared/data/toml-test (beside the repository: walk up to the
-/// directory holding BgpActors.sln, then ../shared/data/toml-test). Only the files listed in
+/// The official toml-test suite in testdata/toml-test (beside the repository: walk up to the
+/// directory holding BgpActors.sln, then ../testdata/toml-test). Only the files listed in
 /// tests/files-toml-1.0.0 count: the rest of the tree also holds TOML 1.1 cases.
 /// </summary>
 public static class TomlTestSuite
@@ -30,5 +30,5 @@ public static class TomlTestSuite
 
     public static byte[] Read(string relative) => File.ReadAllBytes(Path.Combine(TestsDirectory, relative));
 
-    private static string Locate() => SharedData.Path("toml-test");
+    private static string Locate() => TestData.Path("toml-test");
 }

@@ -4,7 +4,7 @@ using NUnit.Framework;
 namespace Bgp.Wire.Tests.Support.CapturesTests;
 
 /// <summary>
-/// Message counts per capture in shared/data/pcap, checked against tshark 4.0.17:
+/// Message counts per capture in testdata/pcap, checked against tshark 4.0.17:
 /// <c>tshark -r F [-d tcp.port==1179,bgp] -Y bgp -T fields -e bgp.type | tr ',' '\n' | grep -c .</c> for BGP and
 /// <c>tshark -r F -d tcp.port==1790,bmp -d tcp.port==10000,bmp -Y bmp -T fields -e bmp.type | tr ',' '\n' | grep -c .</c> for BMP.
 /// Where the counts agree, the (frame, type, length) sequences agree too.
@@ -143,5 +143,5 @@ public class CaptureCountTests
         Assert.That(CaptureFile.ReadBmpMessages(Pcap(file)).Items, Has.Count.EqualTo(expected), "every port when none is given");
     }
 
-    internal static string Pcap(string relative) => SharedData.Path(["pcap", .. relative.Split('/')]);
+    internal static string Pcap(string relative) => TestData.Path(["pcap", .. relative.Split('/')]);
 }

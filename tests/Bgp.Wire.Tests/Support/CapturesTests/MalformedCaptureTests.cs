@@ -12,9 +12,9 @@ public class MalformedCaptureTests
     private const int MaxFuzzedFileLength = 64 * 1024;
 
     private static IEnumerable<string> AllCaptures() =>
-        Directory.EnumerateFiles(SharedData.Path("pcap"), "*", SearchOption.AllDirectories)
+        Directory.EnumerateFiles(TestData.Path("pcap"), "*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".pcap", StringComparison.Ordinal) || f.EndsWith(".pcapng", StringComparison.Ordinal) || f.EndsWith(".cap", StringComparison.Ordinal))
-            .Select(f => Path.GetRelativePath(SharedData.Path("pcap"), f).Replace('\\', '/'))
+            .Select(f => Path.GetRelativePath(TestData.Path("pcap"), f).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);
 
     private static IEnumerable<string> FuzzerMadeCaptures() => AllCaptures().Where(f => f.Contains("oobr", StringComparison.Ordinal));
