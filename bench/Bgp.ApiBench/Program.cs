@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Bgp.Api.Grpc.Client;
+using Bgp.Api.Client;
 using Bgp.Api.V1;
-using Google.Protobuf.Reflection;
+using Grpc.Net.Client;
 
 // The API side of the end-to-end benchmark (bench/e2e/e2e.py --api-probe), over the daemon's Unix socket:
 //   bgp-api-bench probe SOCKET [INTERVAL_MS]  warms up (connection, and the daemon's and our JIT: 5
@@ -17,7 +17,7 @@ if (args.Length < 2 || args[0] is not ("probe" or "list"))
     Console.Error.WriteLine("usage: bgp-api-bench probe SOCKET [INTERVAL_MS] | list SOCKET [RUNS]");
     return 2;
 }
-using var client = GrpcClient.ForUnixSocket(args[1], new GrpcClientOptions { DefaultTimeout = TimeSpan.FromSeconds(60) });
+using var client = DaemonChannel.ForUnixSocket(args[1]);
 var json = new JsonSerializerOptions { WriteIndented = true };
 if (args[0] == "probe")
 {
@@ -38,7 +38,7 @@ return 0;
 
 internal static class ApiBench
 {
-    private static MethodDescriptor Method(FileDescriptor file, string name) => file.Services[0].FindMethodByName(name);
+    private static DateTime Deadline => DateTime.UtcNow.AddSeconds(60);
 
     public static async Task StdinClosedAsync()
     {
@@ -47,35 +47,35 @@ internal static class ApiBench
         while (await stdin.ReadAsync(buffer) > 0) { }
     }
 
-    public static async Task WarmUpAsync(GrpcClient client)
+    public static async Task WarmUpAsync(GrpcChannel client)
     {
         for (int i = 0; i < 5; i++)
         {
-            await client.UnaryAsync<GetHealthRequest, GetHealthResponse>(Method(ControlReflection.Descriptor, "GetHealth"), new GetHealthRequest());
-            await client.UnaryAsync<ListNeighborsRequest, ListNeighborsResponse>(Method(NeighborReflection.Descriptor, "ListNeighbors"), new ListNeighborsRequest());
+            await new ControlService.ControlServiceClient(client).GetHealthAsync(new GetHealthRequest(), deadline: Deadline);
+            await new NeighborService.NeighborServiceClient(client).ListNeighborsAsync(new ListNeighborsRequest(), deadline: Deadline);
         }
     }
 
     /// <summary>Alternates the two calls until <paramref name="stop"/> completes (at most 30 minutes).</summary>
-    public static async Task<Dictionary<string, object>> ProbeAsync(GrpcClient client, TimeSpan interval, Task stop)
+    public static async Task<Dictionary<string, object>> ProbeAsync(GrpcChannel client, TimeSpan interval, Task stop)
     {
         var health = new List<double>();
         var neighbors = new List<double>();
         int errors = 0;
         string? lastError = null;
         var deadline = Stopwatch.StartNew();
-        var getHealth = Method(ControlReflection.Descriptor, "GetHealth");
-        var listNeighbors = Method(NeighborReflection.Descriptor, "ListNeighbors");
+        var control = new ControlService.ControlServiceClient(client);
+        var neighborService = new NeighborService.NeighborServiceClient(client);
         for (long i = 0; !stop.IsCompleted && deadline.Elapsed < TimeSpan.FromMinutes(30); i++)
         {
             var started = Stopwatch.GetTimestamp();
             try
             {
-                if (i % 2 == 0) await client.UnaryAsync<GetHealthRequest, GetHealthResponse>(getHealth, new GetHealthRequest());
-                else await client.UnaryAsync<ListNeighborsRequest, ListNeighborsResponse>(listNeighbors, new ListNeighborsRequest());
+                if (i % 2 == 0) await control.GetHealthAsync(new GetHealthRequest(), deadline: Deadline);
+                else await neighborService.ListNeighborsAsync(new ListNeighborsRequest(), deadline: Deadline);
                 (i % 2 == 0 ? health : neighbors).Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
-            catch (Exception e) when (e is Bgp.Api.Grpc.RpcException or HttpRequestException or IOException)
+            catch (Exception e) when (e is Grpc.Core.RpcException or HttpRequestException or IOException)
             {
                 errors++;
                 lastError = e.Message;
@@ -108,17 +108,17 @@ internal static class ApiBench
         };
     }
 
-    public static async Task<Dictionary<string, double>> ListAsync(GrpcClient client)
+    public static async Task<Dictionary<string, double>> ListAsync(GrpcChannel client)
     {
-        var method = Method(RibReflection.Descriptor, "ListRoutes");
         long routes = 0;
         var started = Stopwatch.GetTimestamp();
         double firstMs = 0;
-        await foreach (var response in client.ServerStreamingAsync<ListRoutesRequest, ListRoutesResponse>(method, new ListRoutesRequest { Table = Table.Best },
-            new CallOptions(TimeSpan.FromMinutes(5))))
+        using var call = new RibService.RibServiceClient(client).ListRoutes(new ListRoutesRequest { Table = Table.Best },
+            deadline: DateTime.UtcNow.AddMinutes(5));
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
         {
             if (routes == 0) firstMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            routes += response.Routes.Count;
+            routes += call.ResponseStream.Current.Routes.Count;
         }
         double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         return new()

@@ -6,7 +6,7 @@ using Bgp.Actors.Events;
 using Bgp.Actors.Rib;
 using Bgp.Actors.Typed;
 using Bgp.Actors.Sessions;
-using Bgp.Api.Grpc;
+using Bgp.Api.Server;
 using Bgp.Api.Metrics;
 using Bgp.Api.V1;
 using Microsoft.Extensions.Logging;
@@ -111,13 +111,13 @@ internal sealed class Daemon
             Started = started,
             ListenEndpoints = [.. listener.Endpoints],
         };
-        await using var grpc = new GrpcServer(loggerFactory);
+        ApiHost grpc;
         var grpcListeners = config.Global.Telemetry.GrpcListeners;
         try
         {
             foreach (var unix in grpcListeners.Where(l => l.Kind == GrpcListenerKind.Unix))
                 Directory.CreateDirectory(Path.GetDirectoryName(unix.Path!)!);
-            await grpc.StartAsync(grpcListeners, BgpApi.Services(api));
+            grpc = await ApiHost.StartAsync(grpcListeners, loggerFactory, services => services.AddBgpApi(api), endpoints => endpoints.MapBgpApi());
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
@@ -127,6 +127,7 @@ internal sealed class Daemon
             await StopActorsAsync(system, log);
             return 1;
         }
+        await using var grpcHost = grpc;
         await using var metricsServer = new MetricsHttpServer(loggerFactory, exporter, metrics.RefreshAsync);
         if (config.Global.Telemetry.PrometheusAddress is { } prometheus)
         {
@@ -195,6 +196,7 @@ internal sealed class Daemon
     /// </summary>
     private async Task ReloadAsync(ConfigStore store, SemaphoreSlim configLock, ActorRef<ManagerCommand> manager, ILogger log)
     {
+        log.LogDebug("SIGHUP: re-reading {Path}", _configPath);
         await configLock.WaitAsync();
         try
         {

@@ -1,7 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using Bgp.Actors.Config;
-using Bgp.Api.Grpc;
-using Bgp.Api.Grpc.Client;
+using Bgp.Api.Client;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Bgp.Api.Tests.Echo;
 using Bgp.Api.Tests.Support;
 
@@ -11,7 +12,7 @@ namespace Bgp.Api.Tests;
 [CancelAfter(60_000)]
 public sealed class MutualTlsTests
 {
-    private static readonly CallOptions Bounded = new(TimeSpan.FromSeconds(10));
+    private static DateTime Bounded => DateTime.UtcNow.AddSeconds(10);
 
     private static async Task<(TestServer Server, TestPki Pki)> StartAsync(bool readOnly = false)
     {
@@ -21,10 +22,10 @@ public sealed class MutualTlsTests
         return (server, pki);
     }
 
-    private static GrpcClient Client(TestServer server, TestPki pki, string? certFile, string? keyFile) =>
-        GrpcClient.ForAddress(new Uri($"https://localhost:{server.TcpPort()}"), new GrpcClientOptions
+    private static GrpcChannel Client(TestServer server, TestPki pki, string? certFile, string? keyFile) =>
+        DaemonChannel.ForAddress(new Uri($"https://localhost:{server.TcpPort()}"), new DaemonChannelOptions
         {
-            ServerCertificateAuthorities = MutualTls.LoadCas(pki.CaFile),
+            ServerCertificateAuthorities = CertificateTrust.LoadCas(pki.CaFile),
             ClientCertificate = certFile is null ? null : X509Certificate2.CreateFromPemFile(certFile, keyFile),
         });
 
@@ -35,7 +36,7 @@ public sealed class MutualTlsTests
         await using (server)
         {
             using var client = Client(server, pki, pki.ClientCertFile, pki.ClientKeyFile);
-            var reply = await client.UnaryAsync<EchoRequest, EchoReply>(EchoService.Method("Say"), new EchoRequest { Text = "over mtls" }, Bounded);
+            var reply = await new Echo.Echo.EchoClient(client).SayAsync(new EchoRequest { Text = "over mtls" }, deadline: Bounded);
             Assert.That(reply.Text, Is.EqualTo("over mtls"));
             Assert.That(server.Server.Listeners[0].Config.Kind, Is.EqualTo(GrpcListenerKind.Tcp));
         }
@@ -48,8 +49,8 @@ public sealed class MutualTlsTests
         await using (server)
         {
             using var client = Client(server, pki, null, null);
-            var e = Assert.ThrowsAsync<RpcException>(() =>
-                client.UnaryAsync<EchoRequest, EchoReply>(EchoService.Method("Say"), new EchoRequest(), Bounded));
+            var e = Assert.ThrowsAsync<RpcException>(async () =>
+                await new Echo.Echo.EchoClient(client).SayAsync(new EchoRequest(), deadline: Bounded));
             Assert.That(e!.StatusCode, Is.EqualTo(StatusCode.Unavailable));
         }
     }
@@ -61,8 +62,8 @@ public sealed class MutualTlsTests
         await using (server)
         {
             using var client = Client(server, pki, pki.RogueCertFile, pki.RogueKeyFile);
-            var e = Assert.ThrowsAsync<RpcException>(() =>
-                client.UnaryAsync<EchoRequest, EchoReply>(EchoService.Method("Say"), new EchoRequest(), Bounded));
+            var e = Assert.ThrowsAsync<RpcException>(async () =>
+                await new Echo.Echo.EchoClient(client).SayAsync(new EchoRequest(), deadline: Bounded));
             Assert.That(e!.StatusCode, Is.EqualTo(StatusCode.Unavailable));
         }
     }
@@ -89,8 +90,8 @@ public sealed class MutualTlsTests
     {
         var directory = TestServer.NewDirectory();
         await using var server = await TestServer.StartAsync(_ => [TestServer.Tcp()], directory: directory);
-        using var client = GrpcClient.ForAddress(new Uri($"http://127.0.0.1:{server.TcpPort()}"));
-        var reply = await client.UnaryAsync<EchoRequest, EchoReply>(EchoService.Method("Say"), new EchoRequest { Text = "h2c" }, Bounded);
+        using var client = DaemonChannel.ForAddress(new Uri($"http://127.0.0.1:{server.TcpPort()}"));
+        var reply = await new Echo.Echo.EchoClient(client).SayAsync(new EchoRequest { Text = "h2c" }, deadline: Bounded);
         Assert.That(reply.Text, Is.EqualTo("h2c"));
         if (PythonGrpc.Ready)
         {

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Bgp.Api.Grpc;
-using Bgp.Api.Grpc.Services;
+using Grpc.Core;
+using Grpc.Health.V1;
 using Bgp.Api.Tests.Support;
 
 namespace Bgp.Api.Tests;
@@ -95,7 +95,7 @@ public sealed class PythonInteropTests
     [Test]
     public async Task Python_request_over_the_limit_is_resource_exhausted()
     {
-        await using var server = await TestServer.StartAsync(options: new GrpcServerOptions { MaxReceiveMessageSize = 64 * 1024 });
+        await using var server = await TestServer.StartAsync(options: new Bgp.Api.Server.ApiHostOptions { MaxReceiveMessageSize = 64 * 1024 });
         var result = await PythonGrpc.RunAsync(Target(server), "call", "Say", (200 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.That(result.GetProperty("code").GetString(), Is.EqualTo("RESOURCE_EXHAUSTED"), result.ToString());
     }
@@ -128,7 +128,7 @@ public sealed class PythonInteropTests
         await using var watch = PythonGrpc.Start(Target(server), "health-watch", "bgpactors.test.echo.Echo", "2");
         var first = await watch.ReadLineAsync(Timeout);
         Assert.That(first?.GetProperty("status").GetString(), Is.EqualTo("SERVING"), first?.ToString());
-        server.Server.Health.SetStatus("bgpactors.test.echo.Echo", HealthStatus.NotServing);
+        server.Server.Health.SetStatus("bgpactors.test.echo.Echo", HealthCheckResponse.Types.ServingStatus.NotServing);
         var second = await watch.ReadLineAsync(Timeout);
         Assert.That(second?.GetProperty("status").GetString(), Is.EqualTo("NOT_SERVING"), second?.ToString());
     }

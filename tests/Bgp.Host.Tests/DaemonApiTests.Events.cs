@@ -1,5 +1,5 @@
-using Bgp.Api.Grpc;
-using Bgp.Api.Grpc.Client;
+using Bgp.TestKit;
+using Grpc.Core;
 using Bgp.Api.V1;
 using Bgp.Wire;
 using NUnit.Framework;
@@ -38,15 +38,14 @@ public partial class DaemonApiTests
     {
         var listener = _scripted.Listen("127.10.0.7");
         using var daemon = await StartAsync(DaemonConfig.DialedNeighbor("127.10.0.7", 65007, Us));
-        await Call<AddPathRequest, AddPathResponse>(InjectionReflection.Descriptor, "AddPath",
-            new AddPathRequest { Prefix = "198.51.100.0/24", NextHop = "192.0.2.1" });
+        await _api!.Unary(_api.Injection.AddPathAsync, new AddPathRequest { Prefix = "198.51.100.0/24", NextHop = "192.0.2.1" });
 
         using var stop = new CancellationTokenSource();
-        var streamOptions = new CallOptions(TimeSpan.FromSeconds(60));
-        await using var routes = _client!.ServerStreamingAsync<WatchRoutesRequest, Event>(Method(RibReflection.Descriptor, "WatchRoutes"),
-            new WatchRoutesRequest { Family = Family.Ipv4Unicast, IncludeCurrent = true }, streamOptions, stop.Token).GetAsyncEnumerator();
-        await using var events = _client.ServerStreamingAsync<WatchEventsRequest, Event>(Method(EventsReflection.Descriptor, "WatchEvents"),
-            new WatchEventsRequest { Neighbor = "127.10.0.7", IncludeHistory = true }, streamOptions, stop.Token).GetAsyncEnumerator();
+        var streamDeadline = DateTime.UtcNow.AddSeconds(60);
+        await using var routes = ApiClients.ReadAll(_api!.Rib.WatchRoutes(new WatchRoutesRequest { Family = Family.Ipv4Unicast, IncludeCurrent = true },
+            deadline: streamDeadline), stop.Token).GetAsyncEnumerator();
+        await using var events = ApiClients.ReadAll(_api.Events.WatchEvents(new WatchEventsRequest { Neighbor = "127.10.0.7", IncludeHistory = true },
+            deadline: streamDeadline), stop.Token).GetAsyncEnumerator();
 
         var current = await NextAsync(routes, _ => true, "the current table");
         Assert.That((current.Route.Prefix, current.Route.Current, current.Route.Best.PeerAddress), Is.EqualTo(("198.51.100.0/24", true, "")));
@@ -65,8 +64,7 @@ public partial class DaemonApiTests
             Is.EqualTo(new[] { 65007u, 65100u }));
 
         // disabled with a text: a neighbor event, the session going down, the NOTIFICATION with the text, the route gone
-        await Call<DisableNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "DisableNeighbor",
-            new DisableNeighborRequest { Address = "127.10.0.7", ShutdownText = "maintenance 42" });
+        await _api!.Unary(_api.Neighbors.DisableNeighborAsync, new DisableNeighborRequest { Address = "127.10.0.7", ShutdownText = "maintenance 42" });
         var disabled = await NextAsync(events, e => e.Neighbor is not null, "the neighbor event");
         Assert.That(disabled.Neighbor.Change, Is.EqualTo("disabled: maintenance 42"));
         // the FSM's transition is published before the actions it takes, the NOTIFICATION among them
@@ -79,13 +77,11 @@ public partial class DaemonApiTests
         Assert.That((gone.Route.Prefix, gone.Route.Best), Is.EqualTo(("203.0.113.0/24", (Route?)null)));
 
         // the kept history: what happened to this neighbor, oldest first
-        var history = await Call<ListEventsRequest, ListEventsResponse>(EventsReflection.Descriptor, "ListEvents",
-            new ListEventsRequest { Neighbor = "127.10.0.7", Kinds = { EventKind.Session } });
+        var history = await _api!.Unary(_api.Events.ListEventsAsync, new ListEventsRequest { Neighbor = "127.10.0.7", Kinds = { EventKind.Session } });
         var states = history.Events.Select(e => $"{e.Session.From}->{e.Session.To}").ToList();
         Assert.That(states, Does.Contain("OpenConfirm->Established").And.Contain("Established->Idle"));
         Assert.That(states.IndexOf("OpenConfirm->Established"), Is.LessThan(states.IndexOf("Established->Idle")));
-        var routeHistory = Assert.ThrowsAsync<RpcException>(() => Call<ListEventsRequest, ListEventsResponse>(EventsReflection.Descriptor, "ListEvents",
-            new ListEventsRequest { Kinds = { EventKind.Route } }));
+        var routeHistory = Assert.ThrowsAsync<RpcException>(() => _api!.Unary(_api.Events.ListEventsAsync, new ListEventsRequest { Kinds = { EventKind.Route } }));
         Assert.That(routeHistory!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
 
         await stop.CancelAsync();

@@ -65,7 +65,7 @@ public partial class DaemonApiTests
         var (exit, output) = await Promtool.CheckMetricsAsync(text);
         Assert.That(exit, Is.Zero, $"promtool check metrics:\n{output}\n---\n{text}");
 
-        var viaApi = await Call<GetMetricsRequest, GetMetricsResponse>(ControlReflection.Descriptor, "GetMetrics", new GetMetricsRequest());
+        var viaApi = await _api!.Unary(_api.Control.GetMetricsAsync, new GetMetricsRequest());
         Assert.That(viaApi.Text, Does.Contain($"bgpactors_peer_up{{{a}}} 1\n"));
 
         daemon.Signal("TERM");

@@ -1,5 +1,6 @@
 using BgpConfig = Bgp.Actors.Config.BgpConfig;
-using Bgp.Api.Grpc;
+using Bgp.TestKit;
+using Grpc.Core;
 using Bgp.Api.V1;
 using NUnit.Framework;
 using Policy = Bgp.Api.V1.Policy;
@@ -51,15 +52,15 @@ public partial class DaemonApiTests
         using var daemon = await StartAsync(PolicyNeighbors);
         var set = new DefinedSet { Type = DefinedSetType.Prefix, Name = "bogons" };
         set.Members.AddRange(["10.0.0.0/8 le 32", "192.168.0.0/16 le 32"]);
-        var stored = await Call<SetDefinedSetRequest, DefinedSet>(PolicyReflection.Descriptor, "SetDefinedSet", new SetDefinedSetRequest { Set = set });
+        var stored = await _api!.Unary(_api.Policies.SetDefinedSetAsync, new SetDefinedSetRequest { Set = set });
         Assert.That(stored.Members, Is.EqualTo(new[] { "10.0.0.0/8 le 32", "192.168.0.0/16 le 32" }));
 
-        var policy = await Call<SetPolicyRequest, Policy>(PolicyReflection.Descriptor, "SetPolicy", new SetPolicyRequest { Policy = MemberOut() });
+        var policy = await _api!.Unary(_api.Policies.SetPolicyAsync, new SetPolicyRequest { Policy = MemberOut() });
         Assert.That(policy, Is.EqualTo(MemberOut()), "read back as written");
 
         var chain = new SetChainRequest { Target = new ChainTarget { PeerGroup = "members" }, Direction = PolicyDirection.Export };
         chain.Policies.Add("member-out");
-        var response = await Call<SetChainRequest, SetChainResponse>(PolicyReflection.Descriptor, "SetChain", chain);
+        var response = await _api!.Unary(_api.Policies.SetChainAsync, chain);
         Assert.That(response.Chain.ExportPolicy, Is.EqualTo(new[] { "member-out" }));
 
         // what the file now says, read by the daemon's own loader
@@ -71,7 +72,7 @@ public partial class DaemonApiTests
         Assert.That(File.ReadAllText(ConfigPath), Does.Contain("as_path_prepend = 2"), "our own AS twice, written as people write it");
         Assert.That(file.Policy.FindPolicy("member-out")!.Statements[1].Set.AsPathPrepend, Is.EqualTo(new Bgp.Actors.Config.PrependSetting(Bgp.Actors.Config.PrependSource.Own, 0, 2)));
 
-        var list = await Call<ListPoliciesRequest, ListPoliciesResponse>(PolicyReflection.Descriptor, "ListPolicies", new ListPoliciesRequest());
+        var list = await _api!.Unary(_api.Policies.ListPoliciesAsync, new ListPoliciesRequest());
         Assert.That(list.Policies.Select(p => p.Name), Is.EqualTo(new[] { "member-out" }));
         Assert.That(list.Chains.Select(c => (c.Target.PeerGroup, c.Target.Neighbor, string.Join(",", c.ExportPolicy))),
             Is.EquivalentTo(new[] { ("members", "", "member-out"), ("", "127.10.0.2", "member-out") }));
@@ -79,7 +80,7 @@ public partial class DaemonApiTests
         // replacing keeps one definition
         var shorter = MemberOut();
         shorter.Statements.RemoveAt(1);
-        await Call<SetPolicyRequest, Policy>(PolicyReflection.Descriptor, "SetPolicy", new SetPolicyRequest { Policy = shorter });
+        await _api!.Unary(_api.Policies.SetPolicyAsync, new SetPolicyRequest { Policy = shorter });
         Assert.That(BgpConfig.Load(ConfigPath).Config!.Policy.FindPolicy("member-out")!.Statements.Count, Is.EqualTo(1));
     }
 
@@ -89,46 +90,41 @@ public partial class DaemonApiTests
         using var daemon = await StartAsync(PolicyNeighbors);
         string before = File.ReadAllText(ConfigPath);
 
-        var unknownSet = Assert.ThrowsAsync<RpcException>(() => Call<SetPolicyRequest, Policy>(PolicyReflection.Descriptor, "SetPolicy",
-            new SetPolicyRequest { Policy = MemberOut() }));
+        var unknownSet = Assert.ThrowsAsync<RpcException>(() => _api!.Unary(_api.Policies.SetPolicyAsync, new SetPolicyRequest { Policy = MemberOut() }));
         Assert.That(unknownSet!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
         Assert.That(unknownSet.Status.Detail, Does.Contain("unknown prefix set `bogons`"));
 
         var rejectWithSet = new Policy { Name = "bad" };
         rejectWithSet.Statements.Add(new Statement { Action = StatementAction.Reject, Set = new Actions { LocalPref = "200" } });
-        var conflict = Assert.ThrowsAsync<RpcException>(() => Call<SetPolicyRequest, Policy>(PolicyReflection.Descriptor, "SetPolicy",
-            new SetPolicyRequest { Policy = rejectWithSet }));
+        var conflict = Assert.ThrowsAsync<RpcException>(() => _api!.Unary(_api.Policies.SetPolicyAsync, new SetPolicyRequest { Policy = rejectWithSet }));
         Assert.That(conflict!.Status.Detail, Does.Contain("a `reject` statement cannot change the route"));
 
         var regex = new Policy { Name = "bad" };
         regex.Statements.Add(new Statement { Action = StatementAction.Accept, Match = new Match { AsPath = "(65001" } });
-        Assert.That(Assert.ThrowsAsync<RpcException>(() => Call<SetPolicyRequest, Policy>(PolicyReflection.Descriptor, "SetPolicy",
-            new SetPolicyRequest { Policy = regex }))!.Status.Detail, Does.Contain("`as_path` is not a valid expression"));
+        Assert.That(Assert.ThrowsAsync<RpcException>(() => _api!.Unary(_api.Policies.SetPolicyAsync, new SetPolicyRequest { Policy = regex }))!.Status.Detail, Does.Contain("`as_path` is not a valid expression"));
 
         var chain = new SetChainRequest { Target = new ChainTarget { Neighbor = "127.10.0.2" }, Direction = PolicyDirection.Import };
         chain.Policies.Add("nope");
-        Assert.That(Assert.ThrowsAsync<RpcException>(() => Call<SetChainRequest, SetChainResponse>(PolicyReflection.Descriptor, "SetChain", chain))!
+        Assert.That(Assert.ThrowsAsync<RpcException>(() => _api!.Unary(_api.Policies.SetChainAsync, chain))!
             .Status.Detail, Does.Contain("unknown policy `nope`"));
         Assert.That(File.ReadAllText(ConfigPath), Is.EqualTo(before));
 
         // a policy in a chain, and a set in a policy, cannot be deleted
         var set = new DefinedSet { Type = DefinedSetType.Prefix, Name = "bogons" };
         set.Members.Add("10.0.0.0/8 le 32");
-        await Call<SetDefinedSetRequest, DefinedSet>(PolicyReflection.Descriptor, "SetDefinedSet", new SetDefinedSetRequest { Set = set });
-        await Call<SetPolicyRequest, Policy>(PolicyReflection.Descriptor, "SetPolicy", new SetPolicyRequest { Policy = MemberOut() });
+        await _api!.Unary(_api.Policies.SetDefinedSetAsync, new SetDefinedSetRequest { Set = set });
+        await _api!.Unary(_api.Policies.SetPolicyAsync, new SetPolicyRequest { Policy = MemberOut() });
         chain.Policies[0] = "member-out";
-        await Call<SetChainRequest, SetChainResponse>(PolicyReflection.Descriptor, "SetChain", chain);
-        var inUse = Assert.ThrowsAsync<RpcException>(() => Call<DeletePolicyRequest, DeletePolicyResponse>(PolicyReflection.Descriptor, "DeletePolicy",
-            new DeletePolicyRequest { Name = "member-out" }));
+        await _api!.Unary(_api.Policies.SetChainAsync, chain);
+        var inUse = Assert.ThrowsAsync<RpcException>(() => _api!.Unary(_api.Policies.DeletePolicyAsync, new DeletePolicyRequest { Name = "member-out" }));
         Assert.That((inUse!.StatusCode, inUse.Status.Detail), Is.EqualTo((StatusCode.FailedPrecondition,
             "policy `member-out` is in the chains of neighbor 127.10.0.2; take it out of them first")));
-        Assert.That(Assert.ThrowsAsync<RpcException>(() => Call<DeleteDefinedSetRequest, DeleteDefinedSetResponse>(PolicyReflection.Descriptor,
-            "DeleteDefinedSet", new DeleteDefinedSetRequest { Type = DefinedSetType.Prefix, Name = "bogons" }))!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
+        Assert.That(Assert.ThrowsAsync<RpcException>(() => _api!.Unary(_api.Policies.DeleteDefinedSetAsync, new DeleteDefinedSetRequest { Type = DefinedSetType.Prefix, Name = "bogons" }))!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
 
         // clearing the chain frees the policy
         chain.Policies.Clear();
-        await Call<SetChainRequest, SetChainResponse>(PolicyReflection.Descriptor, "SetChain", chain);
-        await Call<DeletePolicyRequest, DeletePolicyResponse>(PolicyReflection.Descriptor, "DeletePolicy", new DeletePolicyRequest { Name = "member-out" });
+        await _api!.Unary(_api.Policies.SetChainAsync, chain);
+        await _api!.Unary(_api.Policies.DeletePolicyAsync, new DeletePolicyRequest { Name = "member-out" });
         Assert.That(BgpConfig.Load(ConfigPath).Config!.Policy.Policies.Count, Is.Zero);
     }
 
@@ -138,26 +134,21 @@ public partial class DaemonApiTests
         using var daemon = await StartAsync(PolicyNeighbors);
         var group = new PeerGroup { Name = "transit", Description = "upstreams", HoldTime = 30, RouteServerClient = false };
         group.Families.Add(Family.Ipv4Unicast);
-        var created = await _client!.UnaryAsync<SetPeerGroupRequest, PeerGroup>(PolicyReflection.Descriptor.Services[1].FindMethodByName("SetPeerGroup"),
-            new SetPeerGroupRequest { PeerGroup = group });
+        var created = await _api!.Unary(_api.PeerGroups.SetPeerGroupAsync, new SetPeerGroupRequest { PeerGroup = group });
         Assert.That((created.Name, created.Description, created.HoldTime, created.HasRouteServerClient), Is.EqualTo(("transit", "upstreams", 30u, true)));
 
-        var members = await _client.UnaryAsync<GetPeerGroupRequest, PeerGroup>(PolicyReflection.Descriptor.Services[1].FindMethodByName("GetPeerGroup"),
-            new GetPeerGroupRequest { Name = "members" });
+        var members = await _api!.Unary(_api.PeerGroups.GetPeerGroupAsync, new GetPeerGroupRequest { Name = "members" });
         Assert.That(members.Members, Is.EqualTo(new[] { "127.10.0.2" }));
 
         var changed = members.Clone();
         changed.Members.Clear();
         changed.HoldTime = 60;
-        await _client.UnaryAsync<SetPeerGroupRequest, PeerGroup>(PolicyReflection.Descriptor.Services[1].FindMethodByName("SetPeerGroup"),
-            new SetPeerGroupRequest { PeerGroup = changed });
+        await _api!.Unary(_api.PeerGroups.SetPeerGroupAsync, new SetPeerGroupRequest { PeerGroup = changed });
         Assert.That(BgpConfig.Load(ConfigPath).Config!.FindNeighbor(System.Net.IPAddress.Parse("127.10.0.2"))!.HoldTime, Is.EqualTo(60));
 
-        var used = Assert.ThrowsAsync<RpcException>(() => _client.UnaryAsync<DeletePeerGroupRequest, DeletePeerGroupResponse>(
-            PolicyReflection.Descriptor.Services[1].FindMethodByName("DeletePeerGroup"), new DeletePeerGroupRequest { Name = "members" }));
+        var used = Assert.ThrowsAsync<RpcException>(() => _api!.Unary(_api.PeerGroups.DeletePeerGroupAsync, new DeletePeerGroupRequest { Name = "members" }));
         Assert.That(used!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
-        await _client.UnaryAsync<DeletePeerGroupRequest, DeletePeerGroupResponse>(
-            PolicyReflection.Descriptor.Services[1].FindMethodByName("DeletePeerGroup"), new DeletePeerGroupRequest { Name = "transit" });
+        await _api!.Unary(_api.PeerGroups.DeletePeerGroupAsync, new DeletePeerGroupRequest { Name = "transit" });
         Assert.That(BgpConfig.Load(ConfigPath).Config!.PeerGroups.Select(g => g.Name), Is.EqualTo(new[] { "members" }));
     }
 }

@@ -1,12 +1,10 @@
 using System.Net;
 using BgpConfig = Bgp.Actors.Config.BgpConfig;
 using System.Net.Sockets;
-using Bgp.Api.Grpc;
-using Bgp.Api.Grpc.Client;
+using Bgp.TestKit;
+using Grpc.Core;
 using Bgp.Api.V1;
 using Bgp.Wire;
-using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using NUnit.Framework;
 using Family = Bgp.Api.V1.Family;
 
@@ -27,7 +25,7 @@ public partial class DaemonApiTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private string _dir = null!;
     private ScriptedPeers _scripted = null!;
-    private GrpcClient? _client;
+    private ApiClients? _api;
 
     [SetUp]
     public void SetUp()
@@ -39,7 +37,7 @@ public partial class DaemonApiTests
     [TearDown]
     public async Task TearDown()
     {
-        _client?.Dispose();
+        _api?.Dispose();
         await _scripted.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
@@ -57,20 +55,14 @@ public partial class DaemonApiTests
     {
         var daemon = BgpactorsdProcess.Start(WriteConfig(extra));
         await daemon.WaitForLogAsync("gRPC API on");
-        _client = GrpcClient.ForUnixSocket(SocketPath, new GrpcClientOptions { DefaultTimeout = TimeSpan.FromSeconds(20) });
+        _api = ApiClients.ForUnixSocket(SocketPath);
         return daemon;
     }
-
-    private static MethodDescriptor Method(FileDescriptor file, string name) => file.Services[0].FindMethodByName(name);
-
-    private Task<TResp> Call<TReq, TResp>(FileDescriptor file, string name, TReq request)
-        where TReq : IMessage<TReq> where TResp : class, IMessage<TResp>, new() =>
-        _client!.UnaryAsync<TReq, TResp>(Method(file, name), request);
 
     private async Task<List<ListRoutesResponse>> ListAsync(ListRoutesRequest request)
     {
         var pages = new List<ListRoutesResponse>();
-        await foreach (var response in _client!.ServerStreamingAsync<ListRoutesRequest, ListRoutesResponse>(Method(RibReflection.Descriptor, "ListRoutes"), request))
+        await foreach (var response in ApiClients.ReadAll(_api!.Rib.ListRoutes(request, deadline: DateTime.UtcNow + ApiClients.Timeout)))
             pages.Add(response);
         return pages;
     }
@@ -89,25 +81,23 @@ public partial class DaemonApiTests
             """);
         Assert.That(File.GetUnixFileMode(SocketPath), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
 
-        var global = await Call<GetGlobalRequest, GetGlobalResponse>(GlobalReflection.Descriptor, "GetGlobal", new GetGlobalRequest());
+        var global = await _api!.Unary(_api.Global.GetGlobalAsync, new GetGlobalRequest());
         Assert.That((global.Asn, global.RouterId, global.ListenPort), Is.EqualTo((65000u, Us, 179u)));
         Assert.That(global.Families, Is.EquivalentTo(new[] { Family.Ipv4Unicast, Family.Ipv6Unicast }));
         Assert.That(global.ConfigPath, Is.EqualTo(ConfigPath));
 
-        var list = await Call<ListNeighborsRequest, ListNeighborsResponse>(NeighborReflection.Descriptor, "ListNeighbors", new ListNeighborsRequest());
+        var list = await _api!.Unary(_api.Neighbors.ListNeighborsAsync, new ListNeighborsRequest());
         var n = list.Neighbors.Single();
         Assert.That((n.Config.Address, n.Config.RemoteAsn, n.Config.Description, n.Config.Passive), Is.EqualTo(("127.10.0.2", 65002u, "transit", true)));
         Assert.That(n.Config.MaxPrefixes["ipv4-unicast"], Is.EqualTo(1000u));
         Assert.That(n.State.State, Is.EqualTo(Bgp.Api.V1.SessionState.Active), "passive and waiting");
 
-        var missing = Assert.ThrowsAsync<RpcException>(() => Call<GetNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "GetNeighbor",
-            new GetNeighborRequest { Address = "127.10.0.99" }));
+        var missing = Assert.ThrowsAsync<RpcException>(() => _api!.Unary(_api.Neighbors.GetNeighborAsync, new GetNeighborRequest { Address = "127.10.0.99" }));
         Assert.That(missing!.StatusCode, Is.EqualTo(StatusCode.NotFound));
-        var bad = Assert.ThrowsAsync<RpcException>(() => Call<GetNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "GetNeighbor",
-            new GetNeighborRequest { Address = "not-an-address" }));
+        var bad = Assert.ThrowsAsync<RpcException>(() => _api!.Unary(_api.Neighbors.GetNeighborAsync, new GetNeighborRequest { Address = "not-an-address" }));
         Assert.That(bad!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
 
-        var health = await Call<GetHealthRequest, GetHealthResponse>(ControlReflection.Descriptor, "GetHealth", new GetHealthRequest());
+        var health = await _api!.Unary(_api.Control.GetHealthAsync, new GetHealthRequest());
         Assert.That((health.Healthy, health.NeighborsConfigured, health.NeighborsEstablished), Is.EqualTo((true, 1u, 0u)));
 
         daemon.Signal("TERM");
@@ -120,7 +110,7 @@ public partial class DaemonApiTests
     {
         var listener = _scripted.Listen("127.10.0.3");
         using var daemon = await StartAsync();
-        var added = await Call<AddNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "AddNeighbor", new AddNeighborRequest
+        var added = await _api!.Unary(_api.Neighbors.AddNeighborAsync, new AddNeighborRequest
         {
             Neighbor = new Bgp.Api.V1.NeighborConfig { Address = "127.10.0.3", RemoteAsn = 65003, LocalAddress = Us, Description = "added by API", ConnectRetry = 1 },
         });
@@ -135,7 +125,7 @@ public partial class DaemonApiTests
         Neighbor shown = null!;
         for (int i = 0; i < 50; i++)
         {
-            shown = await Call<GetNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "GetNeighbor", new GetNeighborRequest { Address = "127.10.0.3" });
+            shown = await _api!.Unary(_api.Neighbors.GetNeighborAsync, new GetNeighborRequest { Address = "127.10.0.3" });
             if (shown.State.State == Bgp.Api.V1.SessionState.Established) break;
             await Task.Delay(100);
         }
@@ -143,16 +133,14 @@ public partial class DaemonApiTests
         Assert.That(shown.State.PeerRouterId, Is.EqualTo("127.10.0.3"));
         Assert.That(shown.State.NegotiatedFamilies, Does.Contain(Family.Ipv4Unicast));
 
-        var again = Assert.ThrowsAsync<RpcException>(() => Call<AddNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "AddNeighbor",
-            new AddNeighborRequest { Neighbor = new Bgp.Api.V1.NeighborConfig { Address = "127.10.0.3", RemoteAsn = 65003 } }));
+        var again = Assert.ThrowsAsync<RpcException>(() => _api!.Unary(_api.Neighbors.AddNeighborAsync, new AddNeighborRequest { Neighbor = new Bgp.Api.V1.NeighborConfig { Address = "127.10.0.3", RemoteAsn = 65003 } }));
         Assert.That(again!.StatusCode, Is.EqualTo(StatusCode.AlreadyExists));
-        var invalid = Assert.ThrowsAsync<RpcException>(() => Call<AddNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "AddNeighbor",
-            new AddNeighborRequest { Neighbor = new Bgp.Api.V1.NeighborConfig { Address = "127.10.0.4", RemoteAsn = 65004, HoldTime = 2 } }));
+        var invalid = Assert.ThrowsAsync<RpcException>(() => _api!.Unary(_api.Neighbors.AddNeighborAsync, new AddNeighborRequest { Neighbor = new Bgp.Api.V1.NeighborConfig { Address = "127.10.0.4", RemoteAsn = 65004, HoldTime = 2 } }));
         Assert.That(invalid!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
         Assert.That(invalid.Status.Detail, Does.Contain("hold_time"), "the config diagnostics say why");
         Assert.That(File.ReadAllText(ConfigPath), Does.Not.Contain("127.10.0.4"), "a refused change leaves the file alone");
 
-        await Call<DeleteNeighborRequest, DeleteNeighborResponse>(NeighborReflection.Descriptor, "DeleteNeighbor", new DeleteNeighborRequest { Address = "127.10.0.3" });
+        await _api!.Unary(_api.Neighbors.DeleteNeighborAsync, new DeleteNeighborRequest { Address = "127.10.0.3" });
         var cease = await peer.ExpectAsync<NotificationMessage>();
         Assert.That((cease.Code, cease.Subcode), Is.EqualTo((NotificationCode.Cease, (byte)CeaseSubcode.PeerDeconfigured)));
         Assert.That(File.ReadAllText(ConfigPath), Does.Not.Contain("127.10.0.3"));
@@ -168,7 +156,7 @@ public partial class DaemonApiTests
         using var daemon = await StartAsync(DaemonConfig.DialedNeighbor("127.10.0.5", 65005, Us));
         var peer = await _scripted.AcceptAndHandshakeAsync(listener, 65005, 0x7F0A0005, AfiSafi.Ipv4Unicast, AfiSafi.Ipv6Unicast);
 
-        await Call<AddPathRequest, AddPathResponse>(InjectionReflection.Descriptor, "AddPath", new AddPathRequest
+        await _api!.Unary(_api.Injection.AddPathAsync, new AddPathRequest
         {
             Prefix = "198.51.100.0/24",
             NextHop = "192.0.2.1",
@@ -185,9 +173,9 @@ public partial class DaemonApiTests
         Assert.That(update.Get<AsPathAttribute>()!.Path.ToString(), Is.EqualTo("65000"), "eBGP: our AS prepended");
 
         // bulk: 1,000 routes on one client stream, one of them bad
-        var bulk = _client!.ClientStreamingAsync<AddPathRequest, AddPathsResponse>(Method(InjectionReflection.Descriptor, "AddPaths"),
+        var bulk = ApiClients.SendAll(_api!.Injection.AddPaths(deadline: DateTime.UtcNow + ApiClients.Timeout),
             Enumerable.Range(0, 1000).Select(i => new AddPathRequest { Prefix = $"10.{i / 256}.{i % 256}.0/24", NextHop = "192.0.2.1" })
-                .Append(new AddPathRequest { Prefix = "2001:db8::/32", NextHop = "192.0.2.1" }).ToAsyncEnumerable());
+                .Append(new AddPathRequest { Prefix = "2001:db8::/32", NextHop = "192.0.2.1" }));
         var result = await bulk;
         Assert.That((result.Added, result.Failed), Is.EqualTo((1000ul, 1ul)));
         Assert.That(result.Errors.Single(), Does.Contain("2001:db8::/32").And.Contain("IPv6 next hop"));
@@ -217,20 +205,17 @@ public partial class DaemonApiTests
             .SelectMany(p => p.Routes).Single();
         Assert.That(advertised.Attributes.Single(a => a.AttributeCase == Bgp.Api.V1.PathAttribute.AttributeOneofCase.AsPath).AsPath.Segments[0].Asns, Is.EqualTo(new[] { 65000u }));
 
-        var best = await Call<ExplainBestPathRequest, ExplainBestPathResponse>(RibReflection.Descriptor, "ExplainBestPath",
-            new ExplainBestPathRequest { Prefix = "198.51.100.0/24" });
+        var best = await _api!.Unary(_api.Rib.ExplainBestPathAsync, new ExplainBestPathRequest { Prefix = "198.51.100.0/24" });
         Assert.That((best.DecidedBy, best.Paths.Count), Is.EqualTo(("OnlyPath", 1)));
-        var why = await Call<ExplainAdvertisedRouteRequest, ExplainAdvertisedRouteResponse>(RibReflection.Descriptor, "ExplainAdvertisedRoute",
-            new ExplainAdvertisedRouteRequest { Prefix = "198.51.100.0/24", Neighbor = "127.10.0.5" });
+        var why = await _api!.Unary(_api.Rib.ExplainAdvertisedRouteAsync, new ExplainAdvertisedRouteRequest { Prefix = "198.51.100.0/24", Neighbor = "127.10.0.5" });
         Assert.That(why.Verdict, Is.EqualTo("Advertise"));
 
-        await Call<DeletePathRequest, DeletePathResponse>(InjectionReflection.Descriptor, "DeletePath", new DeletePathRequest { Prefix = "198.51.100.0/24" });
+        await _api!.Unary(_api.Injection.DeletePathAsync, new DeletePathRequest { Prefix = "198.51.100.0/24" });
         var withdrawn = await peer.ExpectAsync<UpdateMessage>();
         // the bulk routes may still be arriving, up to one UPDATE each when the RIB outpaces the stream
         for (int i = 0; i < 2000 && withdrawn.Withdrawn.Count == 0; i++) withdrawn = await peer.ExpectAsync<UpdateMessage>();
         Assert.That(withdrawn.Withdrawn.Select(n => n.Prefix.ToString()), Is.EqualTo(new[] { "198.51.100.0/24" }));
-        var gone = Assert.ThrowsAsync<RpcException>(() => Call<DeletePathRequest, DeletePathResponse>(InjectionReflection.Descriptor, "DeletePath",
-            new DeletePathRequest { Prefix = "198.51.100.0/24" }));
+        var gone = Assert.ThrowsAsync<RpcException>(() => _api!.Unary(_api.Injection.DeletePathAsync, new DeletePathRequest { Prefix = "198.51.100.0/24" }));
         Assert.That(gone!.StatusCode, Is.EqualTo(StatusCode.NotFound));
 
         daemon.Signal("TERM");
@@ -243,23 +228,21 @@ public partial class DaemonApiTests
         var listener = _scripted.Listen("127.10.0.6");
         using var daemon = await StartAsync(DaemonConfig.DialedNeighbor("127.10.0.6", 65006, Us));
         var peer = await _scripted.AcceptAndHandshakeAsync(listener, 65006, 0x7F0A0006, AfiSafi.Ipv4Unicast, AfiSafi.Ipv6Unicast);
-        var disabled = await Call<DisableNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "DisableNeighbor",
-            new DisableNeighborRequest { Address = "127.10.0.6", ShutdownText = "maintenance until 14:00" });
+        var disabled = await _api!.Unary(_api.Neighbors.DisableNeighborAsync, new DisableNeighborRequest { Address = "127.10.0.6", ShutdownText = "maintenance until 14:00" });
         var cease = await peer.ExpectAsync<NotificationMessage>();
         Assert.That(cease.ShutdownCommunication, Is.EqualTo("maintenance until 14:00"));
         Assert.That(disabled.State.Enabled, Is.False);
 
-        await Call<EnableNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "EnableNeighbor", new EnableNeighborRequest { Address = "127.10.0.6" });
+        await _api!.Unary(_api.Neighbors.EnableNeighborAsync, new EnableNeighborRequest { Address = "127.10.0.6" });
         var back = await _scripted.AcceptAndHandshakeAsync(listener, 65006, 0x7F0A0006, AfiSafi.Ipv4Unicast, AfiSafi.Ipv6Unicast);
         await daemon.WaitForLogAsync("peer 127.10.0.6 AS65006: OpenConfirm -> Established", skip: 1);
 
-        var reset = await Call<SoftResetNeighborRequest, SoftResetNeighborResponse>(NeighborReflection.Descriptor, "SoftResetNeighbor",
-            new SoftResetNeighborRequest { Address = "127.10.0.6", Family = Family.Ipv4Unicast });
+        var reset = await _api!.Unary(_api.Neighbors.SoftResetNeighborAsync, new SoftResetNeighborRequest { Address = "127.10.0.6", Family = Family.Ipv4Unicast });
         Assert.That(reset.Refreshed, Is.EqualTo(new[] { Family.Ipv4Unicast }));
         var refresh = await back.ExpectAsync<RouteRefreshMessage>();
         Assert.That(refresh.Family, Is.EqualTo(AfiSafi.Ipv4Unicast));
 
-        await Call<ShutdownRequest, ShutdownResponse>(ControlReflection.Descriptor, "Shutdown", new ShutdownRequest { Reason = "upgrade to 2.0" });
+        await _api!.Unary(_api.Control.ShutdownAsync, new ShutdownRequest { Reason = "upgrade to 2.0" });
         var bye = await back.ExpectAsync<NotificationMessage>();
         Assert.That(bye.ShutdownCommunication, Is.EqualTo("upgrade to 2.0"));
         Assert.That(await daemon.WaitForExitAsync(Wait), Is.Zero);
@@ -273,8 +256,7 @@ public partial class DaemonApiTests
         try
         {
             var peer = await _scripted.AcceptAndHandshakeAsync(listener, 65008, 0x7F0A0008);
-            await Call<DisableNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "DisableNeighbor",
-                new DisableNeighborRequest { Address = "127.10.0.8", ShutdownText = "moving racks" });
+            await _api!.Unary(_api.Neighbors.DisableNeighborAsync, new DisableNeighborRequest { Address = "127.10.0.8", ShutdownText = "moving racks" });
             Assert.That((await peer.ExpectAsync<NotificationMessage>()).ShutdownCommunication, Is.EqualTo("moving racks"));
             var written = BgpConfig.Load(ConfigPath).Config!.FindNeighbor(IPAddress.Parse("127.10.0.8"))!;
             Assert.That((written.Enabled, written.RemotePort), Is.EqualTo((false, 1790)));
@@ -292,22 +274,22 @@ public partial class DaemonApiTests
         try
         {
             await daemon.WaitForLogAsync("gRPC API on");
-            _client!.Dispose();
-            _client = GrpcClient.ForUnixSocket(SocketPath, new GrpcClientOptions { DefaultTimeout = TimeSpan.FromSeconds(20) });
-            var down = await Call<GetNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "GetNeighbor", new GetNeighborRequest { Address = "127.10.0.8" });
+            _api!.Dispose();
+            _api = ApiClients.ForUnixSocket(SocketPath);
+            var down = await _api!.Unary(_api.Neighbors.GetNeighborAsync, new GetNeighborRequest { Address = "127.10.0.8" });
             Assert.That((down.State.Enabled, down.State.State), Is.EqualTo((false, Bgp.Api.V1.SessionState.Idle)));
             // connect_retry is 1 s: three seconds without a connection means none is coming
             using (var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(3)))
                 Assert.That(async () => await listener.AcceptAsync(quiet.Token), Throws.InstanceOf<OperationCanceledException>());
 
-            var up = await Call<EnableNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "EnableNeighbor", new EnableNeighborRequest { Address = "127.10.0.8" });
+            var up = await _api!.Unary(_api.Neighbors.EnableNeighborAsync, new EnableNeighborRequest { Address = "127.10.0.8" });
             Assert.That(up.State.Enabled, Is.True);
             Assert.That(File.ReadAllText(ConfigPath), Does.Not.Contain("enabled"), "enabling removes the key: the default applies again");
             await _scripted.AcceptAndHandshakeAsync(listener, 65008, 0x7F0A0008);
             await daemon.WaitForLogAsync("peer 127.10.0.8 AS65008: OpenConfirm -> Established");
 
             // added disabled with a port: both written, both read back
-            var added = await Call<AddNeighborRequest, Neighbor>(NeighborReflection.Descriptor, "AddNeighbor", new AddNeighborRequest
+            var added = await _api!.Unary(_api.Neighbors.AddNeighborAsync, new AddNeighborRequest
             {
                 Neighbor = new NeighborConfig { Address = "127.10.0.9", RemoteAsn = 65009, RemotePort = 1791, Disabled = true, HoldTime = 0 },
             });
@@ -338,10 +320,10 @@ public partial class DaemonApiTests
             unix = "{readOnly}"
             read_only = true
             """);
-        using var reader = GrpcClient.ForUnixSocket(readOnly);
-        var global = await reader.UnaryAsync<GetGlobalRequest, GetGlobalResponse>(Method(GlobalReflection.Descriptor, "GetGlobal"), new GetGlobalRequest());
+        using var reader = ApiClients.ForUnixSocket(readOnly);
+        var global = await reader.Unary(reader.Global.GetGlobalAsync, new GetGlobalRequest());
         Assert.That(global.Asn, Is.EqualTo(65000u));
-        var refused = Assert.ThrowsAsync<RpcException>(() => reader.UnaryAsync<AddPathRequest, AddPathResponse>(Method(InjectionReflection.Descriptor, "AddPath"),
+        var refused = Assert.ThrowsAsync<RpcException>(() => reader.Unary(reader.Injection.AddPathAsync,
             new AddPathRequest { Prefix = "198.51.100.0/24", NextHop = "192.0.2.1" }));
         Assert.That(refused!.StatusCode, Is.EqualTo(StatusCode.PermissionDenied));
         daemon.Signal("TERM");

@@ -1,4 +1,4 @@
-using Bgp.Api.Grpc.Client;
+using Bgp.TestKit;
 using Bgp.Api.V1;
 using Bgp.Interop.Tests.Lab;
 
@@ -22,11 +22,10 @@ public class ApiInteropTests : LabTestBase
         var dir = Path.Combine(TestDir, "bgpactorsd");
         Daemon = BgpActorsUnderTest.StartWith(dir, []);
         await Daemon.WaitForLogAsync("gRPC API on", EstablishTimeout);
-        using var client = GrpcClient.ForUnixSocket(Path.Combine(dir, "grpc.sock"), new GrpcClientOptions { DefaultTimeout = TimeSpan.FromSeconds(20) });
-        var neighbors = NeighborReflection.Descriptor.Services[0];
+        using var client = ApiClients.ForUnixSocket(Path.Combine(dir, "grpc.sock"));
 
         var o = peer.Options;
-        await client.UnaryAsync<AddNeighborRequest, Neighbor>(neighbors.FindMethodByName("AddNeighbor"), new AddNeighborRequest
+        await client.Unary(client.Neighbors.AddNeighborAsync, new AddNeighborRequest
         {
             Neighbor = new NeighborConfig
             {
@@ -38,15 +37,15 @@ public class ApiInteropTests : LabTestBase
 
         // watch the best routes from here on (the stream's own deadline bounds every read)
         using var stop = new CancellationTokenSource();
-        await using var watch = client.ServerStreamingAsync<WatchRoutesRequest, Event>(RibReflection.Descriptor.Services[0].FindMethodByName("WatchRoutes"),
-            new WatchRoutesRequest { Family = Family.Ipv4Unicast, IncludeCurrent = true }, new CallOptions(TimeSpan.FromSeconds(90)), stop.Token).GetAsyncEnumerator();
+        await using var watch = ApiClients.ReadAll(client.Rib.WatchRoutes(new WatchRoutesRequest { Family = Family.Ipv4Unicast, IncludeCurrent = true },
+            deadline: DateTime.UtcNow.AddSeconds(90)), stop.Token).GetAsyncEnumerator();
         Assert.That(await watch.MoveNextAsync() && watch.Current.Synced is { Routes: 0 }, Is.True, "an empty table, then live changes");
 
         await peer.WaitForEstablishedAsync(EstablishTimeout);
         var learned = await NextRouteAsync(watch, own);
         Assert.That(learned.Best?.PeerAddress, Is.EqualTo(o.LocalAddress.ToString()), $"{kind}'s route arrives on the stream");
 
-        await client.UnaryAsync<AddPathRequest, AddPathResponse>(InjectionReflection.Descriptor.Services[0].FindMethodByName("AddPath"),
+        await client.Unary(client.Injection.AddPathAsync,
             new AddPathRequest { Prefix = "198.51.100.0/24", NextHop = "192.0.2.1" });
         var route = (await peer.WaitForPrefixesAsync(["198.51.100.0/24"], RouteTimeout)).Single(r => r.Prefix == "198.51.100.0/24");
         Assert.That(route.AsPath, Is.EqualTo(new[] { LabAddresses.DaemonAs }));
@@ -55,7 +54,7 @@ public class ApiInteropTests : LabTestBase
         Assert.That((injected.Best?.PeerAddress, injected.Current), Is.EqualTo(("", false)), "ours: no neighbor");
 
         const string text = "maintenance announced through gRPC";
-        await client.UnaryAsync<DisableNeighborRequest, Neighbor>(neighbors.FindMethodByName("DisableNeighbor"),
+        await client.Unary(client.Neighbors.DisableNeighborAsync,
             new DisableNeighborRequest { Address = o.LocalAddress.ToString(), ShutdownText = text });
         var down = await peer.WaitForSessionAsync(s => s.LastShutdownCommunication == text, RouteTimeout, "the shutdown communication");
         TestContext.Out.WriteLine($"{kind}: {down}");

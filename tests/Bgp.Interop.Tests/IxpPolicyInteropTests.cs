@@ -1,6 +1,6 @@
 using System.Net;
 using Bgp.Actors.Config;
-using Bgp.Api.Grpc.Client;
+using Bgp.TestKit;
 using Bgp.Api.V1;
 using Bgp.Interop.Tests.Lab;
 
@@ -133,15 +133,14 @@ public class IxpPolicyInteropTests : LabTestBase
         }
 
         // the change through gRPC: towards BIRD, reject FRR's first prefix instead of its second
-        using var client = GrpcClient.ForUnixSocket(Path.Combine(dir, "grpc.sock"), new GrpcClientOptions { DefaultTimeout = TimeSpan.FromSeconds(20) });
+        using var client = ApiClients.ForUnixSocket(Path.Combine(dir, "grpc.sock"));
         var before = await NeighborsAsync(client);
         var birdUptime = (await _peers[PeerKind.Bird].GetSessionAsync()).Uptime;
-        var policies = PolicyReflection.Descriptor.Services.Single(s => s.Name == "PolicyService");
-        var policy = await client.UnaryAsync<GetPolicyRequest, Policy>(policies.FindMethodByName("GetPolicy"), new GetPolicyRequest { Name = "to-bird" });
+        var policy = await client.Unary(client.Policies.GetPolicyAsync, new GetPolicyRequest { Name = "to-bird" });
         Assert.That(policy.Statements.Select(s => s.Name), Is.EqualTo(new[] { "no-frr-second", "tag" }));
         policy.Statements[0].Name = "no-frr-first";
         policy.Statements[0].Match = new Match { Prefixes = { "10.2.0.0/24" } };
-        await client.UnaryAsync<SetPolicyRequest, Policy>(policies.FindMethodByName("SetPolicy"), new SetPolicyRequest { Policy = policy });
+        await client.Unary(client.Policies.SetPolicyAsync, new SetPolicyRequest { Policy = policy });
 
         bird = await ExactlyAsync(PeerKind.Bird, ["10.2.1.0/24", "2001:db8:2::/48", "10.4.0.0/24", "10.4.1.0/24", "2001:db8:4::/48"]);
         Assert.That(bird.Single(r => r.Prefix == "10.2.1.0/24").Communities, Is.EqualTo(new[] { "65000:1001" }));
@@ -191,10 +190,9 @@ public class IxpPolicyInteropTests : LabTestBase
 
     private string NextHopOf(string prefix) => prefix.Contains(':') ? O(Owner(prefix)).NextHop6 : O(Owner(prefix)).NextHop4;
 
-    private async Task<Dictionary<PeerKind, Neighbor>> NeighborsAsync(GrpcClient client)
+    private async Task<Dictionary<PeerKind, Neighbor>> NeighborsAsync(ApiClients client)
     {
-        var list = await client.UnaryAsync<ListNeighborsRequest, ListNeighborsResponse>(
-            NeighborReflection.Descriptor.Services[0].FindMethodByName("ListNeighbors"), new ListNeighborsRequest());
+        var list = await client.Unary(client.Neighbors.ListNeighborsAsync, new ListNeighborsRequest());
         return Members.ToDictionary(k => k, k => list.Neighbors.Single(n => IPAddress.Parse(n.Config.Address).Equals(O(k).LocalAddress)));
     }
 }

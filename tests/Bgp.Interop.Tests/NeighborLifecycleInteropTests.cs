@@ -1,4 +1,4 @@
-using Bgp.Api.Grpc.Client;
+using Bgp.TestKit;
 using Bgp.Api.V1;
 using Bgp.Interop.Tests.Lab;
 
@@ -42,9 +42,8 @@ public class NeighborLifecycleInteropTests : LabTestBase
         await peer.WaitForEstablishedAsync(EstablishTimeout);
 
         await Daemon.WaitForLogAsync("gRPC API on", EstablishTimeout);   // the API may come up after the session
-        using var client = GrpcClient.ForUnixSocket(Path.Combine(dir, "grpc.sock"), new GrpcClientOptions { DefaultTimeout = TimeSpan.FromSeconds(20) });
-        await client.UnaryAsync<DeleteNeighborRequest, DeleteNeighborResponse>(
-            NeighborReflection.Descriptor.Services[0].FindMethodByName("DeleteNeighbor"), new DeleteNeighborRequest { Address = o.LocalAddress.ToString() });
+        using var client = ApiClients.ForUnixSocket(Path.Combine(dir, "grpc.sock"));
+        await client.Unary(client.Neighbors.DeleteNeighborAsync, new DeleteNeighborRequest { Address = o.LocalAddress.ToString() });
 
         // BIRD: "Received: Peer de-configured"; GoBGP logs the code and subcode: Code=6 ... Subcode=3
         var reported = await peer.WaitForSessionAsync(s => s.LastError is { } e

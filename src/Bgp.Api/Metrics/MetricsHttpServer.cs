@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Bgp.Api.Grpc;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

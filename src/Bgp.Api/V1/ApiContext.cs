@@ -4,7 +4,7 @@ using Bgp.Actors.Config.Persistence;
 using Bgp.Actors.Rib;
 using Bgp.Actors.Typed;
 using Bgp.Actors.Sessions;
-using Bgp.Api.Grpc;
+using Grpc.Core;
 
 namespace Bgp.Api.V1;
 
@@ -45,7 +45,7 @@ public sealed class ApiContext
 
     public async Task<string> ScrapeMetricsAsync(ServerCallContext call)
     {
-        if (Metrics is null) throw new RpcException(StatusCode.Unimplemented, "this daemon has no metrics");
+        if (Metrics is null) throw new RpcException(new Status(StatusCode.Unimplemented, "this daemon has no metrics"));
         try
         {
             return await Metrics(call.CancellationToken).ConfigureAwait(false);
@@ -60,7 +60,7 @@ public sealed class ApiContext
     public IPAddress RequireNeighbor(string text, string field)
     {
         var address = ProtoMapping.Address(text, field);
-        if (Config.FindNeighbor(address) is null) throw new RpcException(StatusCode.NotFound, $"no neighbor {address} is configured");
+        if (Config.FindNeighbor(address) is null) throw new RpcException(new Status(StatusCode.NotFound, $"no neighbor {address} is configured"));
         return address;
     }
 
@@ -93,7 +93,7 @@ public sealed class ApiContext
         try
         {
             var result = await change(Store).ConfigureAwait(false);
-            if (!result.Success) throw new RpcException(StatusCode.FailedPrecondition, result.Error ?? "the change was refused");
+            if (!result.Success) throw new RpcException(new Status(StatusCode.FailedPrecondition, result.Error ?? "the change was refused"));
             if (beforeApply is not null) await beforeApply().ConfigureAwait(false);
             return await Manager.AskAsync<ManagerCommand, ConfigDiff>(r => new ManagerCommand.ApplyConfig(result.Config, r), AskTimeout)
                 .ConfigureAwait(false);
@@ -105,5 +105,5 @@ public sealed class ApiContext
     }
 
     /// <summary>An actor that did not answer in time: UNAVAILABLE, naming it and the time it had.</summary>
-    private static RpcException Unavailable(AskTimeoutException e) => new(StatusCode.Unavailable, e.Message);
+    private static RpcException Unavailable(AskTimeoutException e) => new(new Status(StatusCode.Unavailable, e.Message));
 }

@@ -1,34 +1,53 @@
 using System.Net;
 using Bgp.Actors.Rib;
 using Bgp.Actors.Sessions;
-using Bgp.Api.Grpc;
+using Bgp.Api.Server;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Google.Protobuf.WellKnownTypes;
 using W = Bgp.Wire;
 
 namespace Bgp.Api.V1;
 
-/// <summary>Every bgpactors.v1 service, ready for <see cref="GrpcServer.StartAsync"/>.</summary>
+/// <summary>Every bgpactors.v1 service, for <see cref="ApiHost.StartAsync"/>.</summary>
 public static class BgpApi
 {
-    public static IReadOnlyList<GrpcServiceDefinition> Services(ApiContext api) =>
-    [
-        new GlobalApi(api).Build(),
-        new NeighborApi(api).Build(),
-        new PolicyApi(api).Build(),
-        new PeerGroupApi(api).Build(),
-        new RibApi(api).Build(),
-        new InjectionApi(api).Build(),
-        new EventApi(api).Build(),
-        new ControlApi(api).Build(),
-    ];
+    /// <summary>
+    /// The daemon's <see cref="ApiContext"/> and one instance of each service for the daemon's life (Grpc.AspNetCore
+    /// would otherwise make one per call): RibService keeps the listing snapshots that page tokens name.
+    /// </summary>
+    public static IServiceCollection AddBgpApi(this IServiceCollection services, ApiContext api) => services
+        .AddSingleton(api)
+        .AddSingleton<GlobalApi>()
+        .AddSingleton<NeighborApi>()
+        .AddSingleton<PolicyApi>()
+        .AddSingleton<PeerGroupApi>()
+        .AddSingleton<RibApi>()
+        .AddSingleton<InjectionApi>()
+        .AddSingleton<EventApi>()
+        .AddSingleton<ControlApi>();
+
+    /// <summary>Maps the eight bgpactors.v1 services (registered by <see cref="AddBgpApi"/>).</summary>
+    public static void MapBgpApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<GlobalApi>();
+        endpoints.MapGrpcService<NeighborApi>();
+        endpoints.MapGrpcService<PolicyApi>();
+        endpoints.MapGrpcService<PeerGroupApi>();
+        endpoints.MapGrpcService<RibApi>();
+        endpoints.MapGrpcService<InjectionApi>();
+        endpoints.MapGrpcService<EventApi>();
+        endpoints.MapGrpcService<ControlApi>();
+    }
 }
 
 /// <summary>GlobalService.</summary>
-internal sealed class GlobalApi(ApiContext api)
+internal sealed class GlobalApi(ApiContext api) : GlobalService.GlobalServiceBase
 {
-    public GrpcServiceDefinition Build() => new GrpcServiceBuilder(GlobalReflection.Descriptor.Services[0])
-        .Unary<GetGlobalRequest, GetGlobalResponse>("GetGlobal", (_, _) => Task.FromResult(Get()))
-        .Build();
+    public override Task<GetGlobalResponse> GetGlobal(GetGlobalRequest request, ServerCallContext context) =>
+        Task.FromResult(Get());
 
     private GetGlobalResponse Get()
     {
@@ -52,22 +71,28 @@ internal sealed class GlobalApi(ApiContext api)
 }
 
 /// <summary>InjectionService: routes we originate.</summary>
-internal sealed class InjectionApi(ApiContext api)
+internal sealed class InjectionApi(ApiContext api) : InjectionService.InjectionServiceBase
 {
     /// <summary>Errors reported back from one AddPaths stream.</summary>
     public const int MaxReportedErrors = 20;
 
-    public GrpcServiceDefinition Build() => new GrpcServiceBuilder(InjectionReflection.Descriptor.Services[0])
-        .Unary<AddPathRequest, AddPathResponse>("AddPath", AddAsync, mutating: true)
-        .Unary<DeletePathRequest, DeletePathResponse>("DeletePath", DeleteAsync, mutating: true)
-        .ClientStreaming<AddPathRequest, AddPathsResponse>("AddPaths", AddManyAsync, mutating: true)
-        .Build();
+    [Mutating]
+    public override Task<AddPathResponse> AddPath(AddPathRequest request, ServerCallContext context) =>
+        AddAsync(request, context);
+
+    [Mutating]
+    public override Task<DeletePathResponse> DeletePath(DeletePathRequest request, ServerCallContext context) =>
+        DeleteAsync(request, context);
+
+    [Mutating]
+    public override Task<AddPathsResponse> AddPaths(IAsyncStreamReader<AddPathRequest> requestStream, ServerCallContext context) =>
+        AddManyAsync(requestStream.ReadAllAsync(context.CancellationToken), context);
 
     private async Task<AddPathResponse> AddAsync(AddPathRequest request, ServerCallContext call)
     {
         var command = Parse(request);
         var error = await api.AskAsync<RibCommand, string?>(api.Rib, r => command(r), call);
-        if (error is not null) throw new RpcException(StatusCode.InvalidArgument, error);
+        if (error is not null) throw new RpcException(new Status(StatusCode.InvalidArgument, error));
         return new AddPathResponse();
     }
 
@@ -76,7 +101,7 @@ internal sealed class InjectionApi(ApiContext api)
         var prefix = ProtoMapping.Prefix(request.Prefix);
         var family = ProtoMapping.FamilyOf(request.Family, prefix)!.Value;
         bool removed = await api.AskAsync<RibCommand, bool>(api.Rib, r => new RibCommand.RemoveInjectedRoute(family, prefix, r), call);
-        if (!removed) throw new RpcException(StatusCode.NotFound, $"no injected route for {prefix}");
+        if (!removed) throw new RpcException(new Status(StatusCode.NotFound, $"no injected route for {prefix}"));
         return new DeletePathResponse();
     }
 
@@ -130,27 +155,34 @@ internal sealed class InjectionApi(ApiContext api)
     {
         var prefix = ProtoMapping.Prefix(request.Prefix);
         var family = ProtoMapping.FamilyOf(request.Family, prefix)!.Value;
-        if (string.IsNullOrWhiteSpace(request.NextHop)) throw new RpcException(StatusCode.InvalidArgument, "next_hop is required");
+        if (string.IsNullOrWhiteSpace(request.NextHop)) throw new RpcException(new Status(StatusCode.InvalidArgument, "next_hop is required"));
         if (!W.IpAddr.TryParse(request.NextHop, out var nextHop))
-            throw new RpcException(StatusCode.InvalidArgument, $"next_hop: `{request.NextHop}` is not an IP address");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"next_hop: `{request.NextHop}` is not an IP address"));
         if (prefix.IsV6 && !nextHop.IsV6)
-            throw new RpcException(StatusCode.InvalidArgument, $"next_hop {nextHop} cannot carry {prefix}: an IPv6 prefix needs an IPv6 next hop");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"next_hop {nextHop} cannot carry {prefix}: an IPv6 prefix needs an IPv6 next hop"));
         var attributes = request.Attributes.Select(ProtoMapping.FromProto).ToArray();
         var duplicate = attributes.GroupBy(a => a.Type).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new RpcException(StatusCode.InvalidArgument, $"attribute {duplicate.Key} given twice");
+        if (duplicate is not null) throw new RpcException(new Status(StatusCode.InvalidArgument, $"attribute {duplicate.Key} given twice"));
         var array = new W.EquatableArray<W.PathAttribute>(attributes);
         return reply => new RibCommand.InjectRoute(family, prefix, new W.NextHop(nextHop), array, reply);
     }
 }
 
 /// <summary>ControlService: health and shutdown.</summary>
-internal sealed class ControlApi(ApiContext api)
+internal sealed class ControlApi(ApiContext api) : ControlService.ControlServiceBase
 {
-    public GrpcServiceDefinition Build() => new GrpcServiceBuilder(ControlReflection.Descriptor.Services[0])
-        .Unary<GetHealthRequest, GetHealthResponse>("GetHealth", HealthAsync)
-        .Unary<GetMetricsRequest, GetMetricsResponse>("GetMetrics", async (_, call) => new GetMetricsResponse { Text = await api.ScrapeMetricsAsync(call) })
-        .Unary<ShutdownRequest, ShutdownResponse>("Shutdown", Shutdown, mutating: true)
-        .Build();
+    public override Task<GetHealthResponse> GetHealth(GetHealthRequest request, ServerCallContext context) =>
+        HealthAsync(request, context);
+
+    public override Task<GetMetricsResponse> GetMetrics(GetMetricsRequest request, ServerCallContext context) =>
+        MetricsAsync(context);
+
+    [Mutating]
+    public override Task<ShutdownResponse> Shutdown(ShutdownRequest request, ServerCallContext context) =>
+        ShutdownAsync(request);
+
+    private async Task<GetMetricsResponse> MetricsAsync(ServerCallContext call) =>
+        new() { Text = await api.ScrapeMetricsAsync(call) };
 
     private async Task<GetHealthResponse> HealthAsync(GetHealthRequest request, ServerCallContext call)
     {
@@ -167,7 +199,7 @@ internal sealed class ControlApi(ApiContext api)
         };
     }
 
-    private Task<ShutdownResponse> Shutdown(ShutdownRequest request, ServerCallContext call)
+    private Task<ShutdownResponse> ShutdownAsync(ShutdownRequest request)
     {
         api.RequestShutdown(string.IsNullOrWhiteSpace(request.Reason) ? "bgpactorsd is shutting down" : request.Reason);
         return Task.FromResult(new ShutdownResponse());

@@ -1,5 +1,5 @@
 using Bgp.Actors.Rib;
-using Bgp.Api.Grpc;
+using Grpc.Core;
 using Google.Protobuf.WellKnownTypes;
 using E = Bgp.Actors.Events;
 using W = Bgp.Wire;
@@ -12,7 +12,7 @@ namespace Bgp.Api.V1;
 /// (through a <see cref="RouteWatch"/>) fill without waiting; the gRPC stream drains it with HTTP/2
 /// flow control, and a client that falls behind is told with a lag event.
 /// </summary>
-internal sealed class EventApi(ApiContext api)
+internal sealed class EventApi(ApiContext api) : EventService.EventServiceBase
 {
     /// <summary>Events queued per watch of session, NOTIFICATION and neighbor events.</summary>
     public const int EventQueueCapacity = 4096;
@@ -22,15 +22,16 @@ internal sealed class EventApi(ApiContext api)
 
     private static readonly EventKind[] DefaultKinds = [EventKind.Session, EventKind.Notification, EventKind.Neighbor];
 
-    public GrpcServiceDefinition Build() => new GrpcServiceBuilder(EventsReflection.Descriptor.Services[0])
-        .Unary<ListEventsRequest, ListEventsResponse>("ListEvents", (request, _) => Task.FromResult(List(request)))
-        .ServerStreaming<WatchEventsRequest, Event>("WatchEvents", WatchEventsAsync)
-        .Build();
+    public override Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context) =>
+        Task.FromResult(List(request));
+
+    public override Task WatchEvents(WatchEventsRequest request, IServerStreamWriter<Event> responseStream, ServerCallContext context) =>
+        WatchEventsAsync(request, responseStream, context);
 
     private ListEventsResponse List(ListEventsRequest request)
     {
         if (request.Kinds.Contains(EventKind.Route))
-            throw new RpcException(StatusCode.InvalidArgument, "route changes are not kept; use WatchEvents or RibService.WatchRoutes");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "route changes are not kept; use WatchEvents or RibService.WatchRoutes"));
         var filter = Filter(request.Kinds, request.Neighbor);
         var response = new ListEventsResponse();
         var cache = new ProtoMapping.AttributeCache();
@@ -112,7 +113,7 @@ internal sealed class EventApi(ApiContext api)
     {
         var kinds = requested.ToHashSet();
         if (kinds.Count == 0) kinds = [.. DefaultKinds];
-        if (kinds.Contains(EventKind.Unspecified)) throw new RpcException(StatusCode.InvalidArgument, "kinds: EVENT_KIND_UNSPECIFIED is not a kind");
+        if (kinds.Contains(EventKind.Unspecified)) throw new RpcException(new Status(StatusCode.InvalidArgument, "kinds: EVENT_KIND_UNSPECIFIED is not a kind"));
         return new E.EventFilter(kinds.Contains(EventKind.Session), kinds.Contains(EventKind.Notification), kinds.Contains(EventKind.Neighbor),
             neighbor.Length > 0 ? ProtoMapping.Address(neighbor, "neighbor") : null);
     }

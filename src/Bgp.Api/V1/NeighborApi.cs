@@ -4,24 +4,41 @@ using Bgp.Actors.Config.Persistence;
 using Bgp.Actors.Config.Toml;
 using Bgp.Actors.Rib;
 using Bgp.Actors.Sessions;
-using Bgp.Api.Grpc;
+using Bgp.Api.Server;
+using Grpc.Core;
 using Google.Protobuf.WellKnownTypes;
 using FsmState = Bgp.Actors.Fsm.SessionState;
 
 namespace Bgp.Api.V1;
 
 /// <summary>NeighborService: list, show, add, delete, enable, disable, soft reset.</summary>
-internal sealed class NeighborApi(ApiContext api)
+internal sealed class NeighborApi(ApiContext api) : NeighborService.NeighborServiceBase
 {
-    public GrpcServiceDefinition Build() => new GrpcServiceBuilder(NeighborReflection.Descriptor.Services[0])
-        .Unary<ListNeighborsRequest, ListNeighborsResponse>("ListNeighbors", ListAsync)
-        .Unary<GetNeighborRequest, Neighbor>("GetNeighbor", GetAsync)
-        .Unary<AddNeighborRequest, Neighbor>("AddNeighbor", AddAsync, mutating: true)
-        .Unary<DeleteNeighborRequest, DeleteNeighborResponse>("DeleteNeighbor", DeleteAsync, mutating: true)
-        .Unary<EnableNeighborRequest, Neighbor>("EnableNeighbor", EnableAsync, mutating: true)
-        .Unary<DisableNeighborRequest, Neighbor>("DisableNeighbor", DisableAsync, mutating: true)
-        .Unary<SoftResetNeighborRequest, SoftResetNeighborResponse>("SoftResetNeighbor", SoftResetAsync, mutating: true)
-        .Build();
+    public override Task<ListNeighborsResponse> ListNeighbors(ListNeighborsRequest request, ServerCallContext context) =>
+        ListAsync(request, context);
+
+    public override Task<Neighbor> GetNeighbor(GetNeighborRequest request, ServerCallContext context) =>
+        GetAsync(request, context);
+
+    [Mutating]
+    public override Task<Neighbor> AddNeighbor(AddNeighborRequest request, ServerCallContext context) =>
+        AddAsync(request, context);
+
+    [Mutating]
+    public override Task<DeleteNeighborResponse> DeleteNeighbor(DeleteNeighborRequest request, ServerCallContext context) =>
+        DeleteAsync(request, context);
+
+    [Mutating]
+    public override Task<Neighbor> EnableNeighbor(EnableNeighborRequest request, ServerCallContext context) =>
+        EnableAsync(request, context);
+
+    [Mutating]
+    public override Task<Neighbor> DisableNeighbor(DisableNeighborRequest request, ServerCallContext context) =>
+        DisableAsync(request, context);
+
+    [Mutating]
+    public override Task<SoftResetNeighborResponse> SoftResetNeighbor(SoftResetNeighborRequest request, ServerCallContext context) =>
+        SoftResetAsync(request, context);
 
     private async Task<ListNeighborsResponse> ListAsync(ListNeighborsRequest request, ServerCallContext call)
     {
@@ -39,7 +56,7 @@ internal sealed class NeighborApi(ApiContext api)
     private async Task<Neighbor> NeighborAsync(IPAddress address, ServerCallContext call)
     {
         var status = await api.AskAsync<ManagerCommand, PeerStatus?>(api.Manager, r => new ManagerCommand.GetPeer(address, r), call)
-            ?? throw new RpcException(StatusCode.NotFound, $"no neighbor {address} is configured");
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"no neighbor {address} is configured"));
         var counts = await RibCountsAsync(call);
         return ToProto(status, api.Config.FindNeighbor(address), counts.GetValueOrDefault(address));
     }
@@ -49,9 +66,9 @@ internal sealed class NeighborApi(ApiContext api)
 
     private async Task<Neighbor> AddAsync(AddNeighborRequest request, ServerCallContext call)
     {
-        var n = request.Neighbor ?? throw new RpcException(StatusCode.InvalidArgument, "neighbor is required");
+        var n = request.Neighbor ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "neighbor is required"));
         var address = ProtoMapping.Address(n.Address, "neighbor.address");
-        if (api.Config.FindNeighbor(address) is not null) throw new RpcException(StatusCode.AlreadyExists, $"neighbor {address} is already configured");
+        if (api.Config.FindNeighbor(address) is not null) throw new RpcException(new Status(StatusCode.AlreadyExists, $"neighbor {address} is already configured"));
         var entries = TomlEntries(n, address);
         await api.ChangeConfigAsync(store => store.AddNeighborAsync(entries, call.CancellationToken), call);
         return await NeighborAsync(address, call);
@@ -94,7 +111,7 @@ internal sealed class NeighborApi(ApiContext api)
         bool groupDisables = neighbor?.PeerGroup is { } name && current.PeerGroups.FirstOrDefault(g => g.Name == name)?.Enabled == false;
         var document = store.Document;
         if (ConfigStore.NeighborIndex(document, address) is not int index)
-            throw new RpcException(StatusCode.NotFound, $"no neighbor {address} in {store.Path}");
+            throw new RpcException(new Status(StatusCode.NotFound, $"no neighbor {address} in {store.Path}"));
         var path = TomlPath.Root.Key("neighbors").Index(index).Key("enabled");
         TomlValue? written = document.TryGetValue(path, out var value) ? value : null;
         if (enabled && !groupDisables) return written is null ? unchanged : store.RemoveAsync(path, ct);
@@ -106,9 +123,9 @@ internal sealed class NeighborApi(ApiContext api)
     {
         var address = api.RequireNeighbor(request.Address, "address");
         var family = request.Family == Family.Unspecified ? (Wire.AfiSafi?)null
-            : ProtoMapping.ToAfiSafi(request.Family) ?? throw new RpcException(StatusCode.InvalidArgument, $"unknown family {request.Family}");
+            : ProtoMapping.ToAfiSafi(request.Family) ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"unknown family {request.Family}"));
         var result = await api.AskAsync<ManagerCommand, RouteRefreshResult>(api.Manager, r => new ManagerCommand.SoftResetPeer(address, family, r), call);
-        if (!result.Success) throw new RpcException(StatusCode.FailedPrecondition, result.Error!);
+        if (!result.Success) throw new RpcException(new Status(StatusCode.FailedPrecondition, result.Error!));
         var response = new SoftResetNeighborResponse();
         response.Refreshed.AddRange(result.Families.Select(ProtoMapping.ToFamily));
         return response;
@@ -116,7 +133,7 @@ internal sealed class NeighborApi(ApiContext api)
 
     private static void Check(PeerChangeResult result)
     {
-        if (!result.Ok) throw new RpcException(StatusCode.FailedPrecondition, result.Message);
+        if (!result.Ok) throw new RpcException(new Status(StatusCode.FailedPrecondition, result.Message));
     }
 
     /// <summary>The [[neighbors]] keys for a new neighbor: only what the request sets, so defaults and the peer group apply.</summary>

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Bgp.Actors.Config;
 using Bgp.Actors.Config.Toml;
-using Bgp.Api.Grpc;
+using Bgp.Api.Server;
+using Grpc.Core;
 
 namespace Bgp.Api.V1;
 
@@ -10,14 +11,21 @@ namespace Bgp.Api.V1;
 /// compared after inheritance, so only those whose effective settings changed are touched (and
 /// only session-affecting changes reset a session, as on SIGHUP).
 /// </summary>
-internal sealed class PeerGroupApi(ApiContext api)
+internal sealed class PeerGroupApi(ApiContext api) : PeerGroupService.PeerGroupServiceBase
 {
-    public GrpcServiceDefinition Build() => new GrpcServiceBuilder(PolicyReflection.Descriptor.Services[1])
-        .Unary<ListPeerGroupsRequest, ListPeerGroupsResponse>("ListPeerGroups", (_, _) => Task.FromResult(List()))
-        .Unary<GetPeerGroupRequest, PeerGroup>("GetPeerGroup", (r, _) => Task.FromResult(Get(r.Name)))
-        .Unary<SetPeerGroupRequest, PeerGroup>("SetPeerGroup", SetAsync, mutating: true)
-        .Unary<DeletePeerGroupRequest, DeletePeerGroupResponse>("DeletePeerGroup", DeleteAsync, mutating: true)
-        .Build();
+    public override Task<ListPeerGroupsResponse> ListPeerGroups(ListPeerGroupsRequest request, ServerCallContext context) =>
+        Task.FromResult(List());
+
+    public override Task<PeerGroup> GetPeerGroup(GetPeerGroupRequest request, ServerCallContext context) =>
+        Task.FromResult(Get(request.Name));
+
+    [Mutating]
+    public override Task<PeerGroup> SetPeerGroup(SetPeerGroupRequest request, ServerCallContext context) =>
+        SetAsync(request, context);
+
+    [Mutating]
+    public override Task<DeletePeerGroupResponse> DeletePeerGroup(DeletePeerGroupRequest request, ServerCallContext context) =>
+        DeleteAsync(request, context);
 
     private ListPeerGroupsResponse List()
     {
@@ -29,11 +37,11 @@ internal sealed class PeerGroupApi(ApiContext api)
     private PeerGroup Get(string name) =>
         api.Config.PeerGroups.FirstOrDefault(g => g.Name == name) is { } group
             ? ToProto(group, api.Config)
-            : throw new RpcException(StatusCode.NotFound, $"no peer group `{name}`");
+            : throw new RpcException(new Status(StatusCode.NotFound, $"no peer group `{name}`"));
 
     private async Task<PeerGroup> SetAsync(SetPeerGroupRequest request, ServerCallContext call)
     {
-        var group = request.PeerGroup ?? throw new RpcException(StatusCode.InvalidArgument, "peer_group is required");
+        var group = request.PeerGroup ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "peer_group is required"));
         PolicyApi.RequireName(group.Name, "peer_group.name");
         var entries = TomlEntries(group);
         var path = TomlPath.Root.Key("peer_groups").Key(group.Name);
@@ -48,11 +56,11 @@ internal sealed class PeerGroupApi(ApiContext api)
     private async Task<DeletePeerGroupResponse> DeleteAsync(DeletePeerGroupRequest request, ServerCallContext call)
     {
         var config = api.Config;
-        if (!config.PeerGroups.Any(g => g.Name == request.Name)) throw new RpcException(StatusCode.NotFound, $"no peer group `{request.Name}`");
+        if (!config.PeerGroups.Any(g => g.Name == request.Name)) throw new RpcException(new Status(StatusCode.NotFound, $"no peer group `{request.Name}`"));
         var users = config.Neighbors.Where(n => n.PeerGroup == request.Name).Select(n => $"neighbor {n.Address}")
             .Concat(config.Policy.NeighborSets.Where(s => s.PeerGroups.Contains(request.Name)).Select(s => $"neighbor set {s.Name}")).ToList();
         if (users.Count > 0)
-            throw new RpcException(StatusCode.FailedPrecondition, $"peer group `{request.Name}` is named by {string.Join(", ", users)}; change them first");
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"peer group `{request.Name}` is named by {string.Join(", ", users)}; change them first"));
         await api.ChangeConfigAsync(store => store.RemoveAsync(TomlPath.Root.Key("peer_groups").Key(request.Name), call.CancellationToken), call);
         return new DeletePeerGroupResponse();
     }

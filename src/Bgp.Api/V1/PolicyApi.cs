@@ -3,7 +3,8 @@ using System.Net;
 using Bgp.Actors.Config;
 using Bgp.Actors.Config.Persistence;
 using Bgp.Actors.Config.Toml;
-using Bgp.Api.Grpc;
+using Bgp.Api.Server;
+using Grpc.Core;
 using C = Bgp.Actors.Config;
 
 namespace Bgp.Api.V1;
@@ -13,18 +14,36 @@ namespace Bgp.Api.V1;
 /// (validated by the same binder as the file, written atomically) followed by a reload of the
 /// policy, which re-evaluates only the routes whose chains changed; no session is reset.
 /// </summary>
-internal sealed class PolicyApi(ApiContext api)
+internal sealed class PolicyApi(ApiContext api) : PolicyService.PolicyServiceBase
 {
-    public GrpcServiceDefinition Build() => new GrpcServiceBuilder(PolicyReflection.Descriptor.Services[0])
-        .Unary<ListPoliciesRequest, ListPoliciesResponse>("ListPolicies", (_, _) => Task.FromResult(List()))
-        .Unary<GetPolicyRequest, Policy>("GetPolicy", (r, _) => Task.FromResult(Get(r.Name)))
-        .Unary<SetPolicyRequest, Policy>("SetPolicy", SetAsync, mutating: true)
-        .Unary<DeletePolicyRequest, DeletePolicyResponse>("DeletePolicy", DeleteAsync, mutating: true)
-        .Unary<ListDefinedSetsRequest, ListDefinedSetsResponse>("ListDefinedSets", (r, _) => Task.FromResult(ListSets(r.Type)))
-        .Unary<SetDefinedSetRequest, DefinedSet>("SetDefinedSet", SetSetAsync, mutating: true)
-        .Unary<DeleteDefinedSetRequest, DeleteDefinedSetResponse>("DeleteDefinedSet", DeleteSetAsync, mutating: true)
-        .Unary<SetChainRequest, SetChainResponse>("SetChain", SetChainAsync, mutating: true)
-        .Build();
+    public override Task<ListPoliciesResponse> ListPolicies(ListPoliciesRequest request, ServerCallContext context) =>
+        Task.FromResult(List());
+
+    public override Task<Policy> GetPolicy(GetPolicyRequest request, ServerCallContext context) =>
+        Task.FromResult(Get(request.Name));
+
+    [Mutating]
+    public override Task<Policy> SetPolicy(SetPolicyRequest request, ServerCallContext context) =>
+        SetAsync(request, context);
+
+    [Mutating]
+    public override Task<DeletePolicyResponse> DeletePolicy(DeletePolicyRequest request, ServerCallContext context) =>
+        DeleteAsync(request, context);
+
+    public override Task<ListDefinedSetsResponse> ListDefinedSets(ListDefinedSetsRequest request, ServerCallContext context) =>
+        Task.FromResult(ListSets(request.Type));
+
+    [Mutating]
+    public override Task<DefinedSet> SetDefinedSet(SetDefinedSetRequest request, ServerCallContext context) =>
+        SetSetAsync(request, context);
+
+    [Mutating]
+    public override Task<DeleteDefinedSetResponse> DeleteDefinedSet(DeleteDefinedSetRequest request, ServerCallContext context) =>
+        DeleteSetAsync(request, context);
+
+    [Mutating]
+    public override Task<SetChainResponse> SetChain(SetChainRequest request, ServerCallContext context) =>
+        SetChainAsync(request, context);
 
     private static readonly TomlPath Policies = TomlPath.Root.Key("policies");
 
@@ -53,11 +72,11 @@ internal sealed class PolicyApi(ApiContext api)
     }
 
     private Policy Get(string name) =>
-        api.Config.Policy.FindPolicy(name) is { } policy ? PolicyText.ToProto(policy) : throw new RpcException(StatusCode.NotFound, $"no policy `{name}`");
+        api.Config.Policy.FindPolicy(name) is { } policy ? PolicyText.ToProto(policy) : throw new RpcException(new Status(StatusCode.NotFound, $"no policy `{name}`"));
 
     private async Task<Policy> SetAsync(SetPolicyRequest request, ServerCallContext call)
     {
-        var policy = request.Policy ?? throw new RpcException(StatusCode.InvalidArgument, "policy is required");
+        var policy = request.Policy ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "policy is required"));
         RequireName(policy.Name, "policy.name");
         var statements = policy.Statements.Select((s, i) => PolicyText.ToToml(s, i)).ToList();
         await api.ChangeConfigAsync(store => store.MutateAsync(editor =>
@@ -76,10 +95,10 @@ internal sealed class PolicyApi(ApiContext api)
     private async Task<DeletePolicyResponse> DeleteAsync(DeletePolicyRequest request, ServerCallContext call)
     {
         var config = api.Config;
-        if (config.Policy.FindPolicy(request.Name) is null) throw new RpcException(StatusCode.NotFound, $"no policy `{request.Name}`");
+        if (config.Policy.FindPolicy(request.Name) is null) throw new RpcException(new Status(StatusCode.NotFound, $"no policy `{request.Name}`"));
         var users = ChainUsers(config, request.Name).ToList();
         if (users.Count > 0)
-            throw new RpcException(StatusCode.FailedPrecondition, $"policy `{request.Name}` is in the chains of {string.Join(", ", users)}; take it out of them first");
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"policy `{request.Name}` is in the chains of {string.Join(", ", users)}; take it out of them first"));
         await api.ChangeConfigAsync(store => store.RemoveAsync(Policies.Key(request.Name), call.CancellationToken), call);
         return new DeletePolicyResponse();
     }
@@ -129,12 +148,12 @@ internal sealed class PolicyApi(ApiContext api)
         DefinedSetType.AsPath => "as_path_sets",
         DefinedSetType.Community => "community_sets",
         DefinedSetType.Neighbor => "neighbor_sets",
-        _ => throw new RpcException(StatusCode.InvalidArgument, "type must be PREFIX, AS_PATH, COMMUNITY or NEIGHBOR"),
+        _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "type must be PREFIX, AS_PATH, COMMUNITY or NEIGHBOR")),
     };
 
     private async Task<DefinedSet> SetSetAsync(SetDefinedSetRequest request, ServerCallContext call)
     {
-        var set = request.Set ?? throw new RpcException(StatusCode.InvalidArgument, "set is required");
+        var set = request.Set ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "set is required"));
         RequireName(set.Name, "set.name");
         string section = Section(set.Type);
         var path = TomlPath.Root.Key(section).Key(set.Name);
@@ -153,10 +172,10 @@ internal sealed class PolicyApi(ApiContext api)
     private async Task<DeleteDefinedSetResponse> DeleteSetAsync(DeleteDefinedSetRequest request, ServerCallContext call)
     {
         string section = Section(request.Type);
-        if (!Exists(api.Config, request.Type, request.Name)) throw new RpcException(StatusCode.NotFound, $"no {section} entry `{request.Name}`");
+        if (!Exists(api.Config, request.Type, request.Name)) throw new RpcException(new Status(StatusCode.NotFound, $"no {section} entry `{request.Name}`"));
         var users = api.Config.Policy.Policies.Where(p => p.Statements.Any(s => Names(s.Match, request.Type, request.Name))).Select(p => p.Name).ToList();
         if (users.Count > 0)
-            throw new RpcException(StatusCode.FailedPrecondition, $"`{request.Name}` is used by the policies {string.Join(", ", users)}; change them first");
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"`{request.Name}` is used by the policies {string.Join(", ", users)}; change them first"));
         await api.ChangeConfigAsync(store => store.RemoveAsync(TomlPath.Root.Key(section).Key(request.Name), call.CancellationToken), call);
         return new DeleteDefinedSetResponse();
     }
@@ -179,18 +198,18 @@ internal sealed class PolicyApi(ApiContext api)
 
     private async Task<SetChainResponse> SetChainAsync(SetChainRequest request, ServerCallContext call)
     {
-        var target = request.Target ?? throw new RpcException(StatusCode.InvalidArgument, "target is required");
+        var target = request.Target ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "target is required"));
         string key = request.Direction switch
         {
             PolicyDirection.Import => "import_policy",
             PolicyDirection.Export => "export_policy",
-            _ => throw new RpcException(StatusCode.InvalidArgument, "direction must be IMPORT or EXPORT"),
+            _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "direction must be IMPORT or EXPORT")),
         };
         int targets = (target.Global ? 1 : 0) + (target.Neighbor.Length > 0 ? 1 : 0) + (target.PeerGroup.Length > 0 ? 1 : 0);
-        if (targets != 1) throw new RpcException(StatusCode.InvalidArgument, "target needs exactly one of global, neighbor, peer_group");
+        if (targets != 1) throw new RpcException(new Status(StatusCode.InvalidArgument, "target needs exactly one of global, neighbor, peer_group"));
         IPAddress? neighbor = target.Neighbor.Length > 0 ? api.RequireNeighbor(target.Neighbor, "target.neighbor") : null;
         if (target.PeerGroup.Length > 0 && !api.Config.PeerGroups.Any(g => g.Name == target.PeerGroup))
-            throw new RpcException(StatusCode.NotFound, $"no peer group `{target.PeerGroup}`");
+            throw new RpcException(new Status(StatusCode.NotFound, $"no peer group `{target.PeerGroup}`"));
         var value = TomlValues.Strings(request.Policies);
         TomlPath PathIn(TomlDocument document) =>
             target.Global ? TomlPath.Root.Key("global").Key(key)
@@ -219,6 +238,6 @@ internal sealed class PolicyApi(ApiContext api)
     internal static void RequireName(string name, string field)
     {
         if (name.Length is 0 or > 63 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-            throw new RpcException(StatusCode.InvalidArgument, $"{field} must be 1 to 63 letters, digits, '-' or '_'");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{field} must be 1 to 63 letters, digits, '-' or '_'"));
     }
 }

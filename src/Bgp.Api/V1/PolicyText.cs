@@ -2,7 +2,7 @@ using System.Globalization;
 using Bgp.Actors.Config;
 using Bgp.Actors.Config.Toml;
 using Bgp.Actors.Policy;
-using Bgp.Api.Grpc;
+using Grpc.Core;
 using C = Bgp.Actors.Config;
 
 namespace Bgp.Api.V1;
@@ -104,7 +104,7 @@ public static class PolicyText
             StatementAction.Accept => "accept",
             StatementAction.Reject => "reject",
             StatementAction.Next => "next",
-            _ => throw new RpcException(StatusCode.InvalidArgument, $"statement {(s.Name.Length > 0 ? s.Name : (index + 1).ToString(CultureInfo.InvariantCulture))} needs an action"),
+            _ => throw new RpcException(new Status(StatusCode.InvalidArgument, $"statement {(s.Name.Length > 0 ? s.Name : (index + 1).ToString(CultureInfo.InvariantCulture))} needs an action")),
         })));
         if (Match(s.Match) is { Count: > 0 } match) entries.Add(new("match", new TomlTable(match)));
         if (Set(s.Set) is { Count: > 0 } set) entries.Add(new("set", new TomlTable(set)));

@@ -1,6 +1,6 @@
 using System.Net;
 using Bgp.Actors.Rib;
-using Bgp.Api.Grpc;
+using Grpc.Core;
 using Google.Protobuf;
 using W = Bgp.Wire;
 
@@ -25,22 +25,22 @@ internal static class ProtoMapping
     public static W.AfiSafi? FamilyOf(Family family, W.Prefix? prefix)
     {
         if (family != Family.Unspecified)
-            return ToAfiSafi(family) ?? throw new RpcException(StatusCode.InvalidArgument, $"unknown family {family}");
+            return ToAfiSafi(family) ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"unknown family {family}"));
         return prefix is { } p ? (p.IsV6 ? W.AfiSafi.Ipv6Unicast : W.AfiSafi.Ipv4Unicast) : null;
     }
 
     public static IPAddress Address(string text, string field)
     {
-        if (string.IsNullOrWhiteSpace(text)) throw new RpcException(StatusCode.InvalidArgument, $"{field} is required");
+        if (string.IsNullOrWhiteSpace(text)) throw new RpcException(new Status(StatusCode.InvalidArgument, $"{field} is required"));
         if (!IPAddress.TryParse(text, out var address) || text.Contains('%'))
-            throw new RpcException(StatusCode.InvalidArgument, $"{field}: `{text}` is not an IP address");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{field}: `{text}` is not an IP address"));
         return address;
     }
 
     public static W.Prefix Prefix(string text, string field = "prefix")
     {
-        if (string.IsNullOrWhiteSpace(text)) throw new RpcException(StatusCode.InvalidArgument, $"{field} is required");
-        if (!W.Prefix.TryParse(text, out var prefix)) throw new RpcException(StatusCode.InvalidArgument, $"{field}: `{text}` is not a prefix (address/length)");
+        if (string.IsNullOrWhiteSpace(text)) throw new RpcException(new Status(StatusCode.InvalidArgument, $"{field} is required"));
+        if (!W.Prefix.TryParse(text, out var prefix)) throw new RpcException(new Status(StatusCode.InvalidArgument, $"{field}: `{text}` is not a prefix (address/length)"));
         return prefix;
     }
 
@@ -227,5 +227,5 @@ internal static class ProtoMapping
     private static W.IpAddr V4(string text, string field) =>
         W.IpAddr.TryParse(text, out var a) && a.IsV4 ? a : throw Invalid($"{field}: `{text}` is not an IPv4 address");
 
-    private static RpcException Invalid(string detail) => new(StatusCode.InvalidArgument, detail);
+    private static RpcException Invalid(string detail) => new(new Status(StatusCode.InvalidArgument, detail));
 }

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Bgp.Actors.Rib;
-using Bgp.Api.Grpc;
+using Grpc.Core;
 using W = Bgp.Wire;
 
 namespace Bgp.Api.V1;
 
 /// <summary>RibService: route listings over a consistent snapshot with filters and paging, explain, summary.</summary>
-internal sealed class RibApi(ApiContext api)
+internal sealed class RibApi(ApiContext api) : RibService.RibServiceBase
 {
     /// <summary>Routes per streamed response message.</summary>
     public const int ChunkSize = 512;
@@ -25,13 +25,20 @@ internal sealed class RibApi(ApiContext api)
         public DateTimeOffset LastUsed;
     }
 
-    public GrpcServiceDefinition Build() => new GrpcServiceBuilder(RibReflection.Descriptor.Services[0])
-        .ServerStreaming<ListRoutesRequest, ListRoutesResponse>("ListRoutes", ListRoutesAsync)
-        .Unary<ExplainBestPathRequest, ExplainBestPathResponse>("ExplainBestPath", ExplainBestAsync)
-        .Unary<ExplainAdvertisedRouteRequest, ExplainAdvertisedRouteResponse>("ExplainAdvertisedRoute", ExplainAdvertisedAsync)
-        .Unary<GetRibSummaryRequest, GetRibSummaryResponse>("GetRibSummary", SummaryAsync)
-        .ServerStreaming<WatchRoutesRequest, Event>("WatchRoutes", new EventApi(api).WatchRoutesAsync)
-        .Build();
+    public override Task ListRoutes(ListRoutesRequest request, IServerStreamWriter<ListRoutesResponse> responseStream, ServerCallContext context) =>
+        ListRoutesAsync(request, responseStream, context);
+
+    public override Task<ExplainBestPathResponse> ExplainBestPath(ExplainBestPathRequest request, ServerCallContext context) =>
+        ExplainBestAsync(request, context);
+
+    public override Task<ExplainAdvertisedRouteResponse> ExplainAdvertisedRoute(ExplainAdvertisedRouteRequest request, ServerCallContext context) =>
+        ExplainAdvertisedAsync(request, context);
+
+    public override Task<GetRibSummaryResponse> GetRibSummary(GetRibSummaryRequest request, ServerCallContext context) =>
+        SummaryAsync(request, context);
+
+    public override Task WatchRoutes(WatchRoutesRequest request, IServerStreamWriter<Event> responseStream, ServerCallContext context) =>
+        new EventApi(api).WatchRoutesAsync(request, responseStream, context);
 
     private async Task ListRoutesAsync(ListRoutesRequest request, IServerStreamWriter<ListRoutesResponse> responses, ServerCallContext call)
     {
@@ -84,7 +91,7 @@ internal sealed class RibApi(ApiContext api)
                 var sent = await api.AskAsync<RibCommand, IReadOnlyList<AdvertisedRoute>>(api.Rib, r => new RibCommand.GetAdvertisedRoutes(to, r, family), call);
                 return sent.Select(a => new ListedRoute(a.Family, a.Prefix, a.Attributes, null));
             default:
-                throw new RpcException(StatusCode.InvalidArgument, $"unknown table {request.Table}");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"unknown table {request.Table}"));
         }
     }
 
@@ -92,11 +99,11 @@ internal sealed class RibApi(ApiContext api)
     {
         int colon = token.IndexOf(':');
         if (colon <= 0 || !int.TryParse(token.AsSpan(colon + 1), out int offset) || offset < 0)
-            throw new RpcException(StatusCode.InvalidArgument, "page_token is not one this daemon issued");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "page_token is not one this daemon issued"));
         Expire();
         if (!_snapshots.TryGetValue(token[..colon], out var snapshot))
-            throw new RpcException(StatusCode.NotFound, "page_token has expired (snapshots are kept 5 minutes); start the listing again");
-        if (offset > snapshot.Routes.Count) throw new RpcException(StatusCode.InvalidArgument, "page_token is past the end of its listing");
+            throw new RpcException(new Status(StatusCode.NotFound, "page_token has expired (snapshots are kept 5 minutes); start the listing again"));
+        if (offset > snapshot.Routes.Count) throw new RpcException(new Status(StatusCode.InvalidArgument, "page_token is past the end of its listing"));
         return (snapshot, offset);
     }
 
@@ -123,7 +130,7 @@ internal sealed class RibApi(ApiContext api)
         var prefix = ProtoMapping.Prefix(request.Prefix);
         var family = ProtoMapping.FamilyOf(request.Family, prefix)!.Value;
         var explained = await api.AskAsync<RibCommand, BestPathExplanation?>(api.Rib, r => new RibCommand.ExplainBest(family, prefix, r), call)
-            ?? throw new RpcException(StatusCode.NotFound, $"no route for {prefix}");
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"no route for {prefix}"));
         var cache = new ProtoMapping.AttributeCache();
         var response = new ExplainBestPathResponse { DecidedBy = explained.Step?.ToString() ?? "" };
         foreach (var path in explained.Paths)
@@ -142,7 +149,7 @@ internal sealed class RibApi(ApiContext api)
         var family = ProtoMapping.FamilyOf(request.Family, prefix)!.Value;
         var neighbor = api.RequireNeighbor(request.Neighbor, "neighbor");
         var explained = await api.AskAsync<RibCommand, AdvertisedExplanation?>(api.Rib, r => new RibCommand.ExplainAdvertised(family, prefix, neighbor, r), call)
-            ?? throw new RpcException(StatusCode.FailedPrecondition, $"neighbor {neighbor} is not Established");
+            ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"neighbor {neighbor} is not Established"));
         var cache = new ProtoMapping.AttributeCache();
         var response = new ExplainAdvertisedRouteResponse { Verdict = explained.Verdict.ToString() };
         if (explained.Best is { } best) response.Best = ProtoMapping.ToProto(best, cache);
@@ -207,12 +214,12 @@ internal sealed class RouteFilter
             _longer = request.LongerPrefixes,
             _originAs = request.OriginAs,
         };
-        if (request.LongerPrefixes && f._prefix is null) throw new RpcException(StatusCode.InvalidArgument, "longer_prefixes needs a prefix");
+        if (request.LongerPrefixes && f._prefix is null) throw new RpcException(new Status(StatusCode.InvalidArgument, "longer_prefixes needs a prefix"));
         if (request.Community.Length > 0)
         {
             if (W.Community.TryParse(request.Community, names: false, out var community)) f._community = community;
             else if (W.LargeCommunity.TryParse(request.Community, out var large)) f._large = large;
-            else throw new RpcException(StatusCode.InvalidArgument, $"community `{request.Community}` is neither ASN:VALUE (16 bits each) nor a large community A:B:C");
+            else throw new RpcException(new Status(StatusCode.InvalidArgument, $"community `{request.Community}` is neither ASN:VALUE (16 bits each) nor a large community A:B:C"));
         }
         return f;
     }

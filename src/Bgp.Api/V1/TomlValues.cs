@@ -1,5 +1,5 @@
 using Bgp.Actors.Config.Toml;
-using Bgp.Api.Grpc;
+using Grpc.Core;
 
 namespace Bgp.Api.V1;
 
@@ -10,7 +10,7 @@ internal static class TomlValues
 
     /// <summary>Family names ("ipv4-unicast"); INVALID_ARGUMENT for a family the daemon does not know.</summary>
     public static TomlArray Families(IEnumerable<Family> families) => Strings(families.Select(f =>
-        (ProtoMapping.ToAfiSafi(f) ?? throw new RpcException(StatusCode.InvalidArgument, $"unknown family {f}")).ToString()));
+        (ProtoMapping.ToAfiSafi(f) ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"unknown family {f}"))).ToString()));
 
     /// <summary>A plain number becomes a TOML integer (the file's form for exact values and for setting one); anything else stays text.</summary>
     public static TomlValue NumberOrString(string text) =>

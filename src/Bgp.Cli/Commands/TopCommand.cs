@@ -67,9 +67,9 @@ internal static class TopCommand
                     {
                         model.Update(await call.Daemon.ListNeighborsAsync(stop.Token), await call.Daemon.HealthAsync(stop.Token), DateTimeOffset.UtcNow);
                     }
-                    catch (Bgp.Api.Grpc.RpcException e)
+                    catch (Grpc.Core.RpcException e)
                     {
-                        model.Problem = $"cannot refresh: {e.Status}";
+                        model.Problem = $"cannot refresh: {CtlApp.CodeName(e.StatusCode)}: {e.Status.Detail}";
                     }
                     next = DateTimeOffset.UtcNow + interval;
                 }
@@ -92,9 +92,9 @@ internal static class TopCommand
         {
             await foreach (var e in daemon.WatchEventsAsync(request, ct)) model.Add(e);
         }
-        catch (Bgp.Api.Grpc.RpcException e)
+        catch (Grpc.Core.RpcException e)
         {
-            model.Problem = $"event stream ended: {e.Status}";
+            model.Problem = $"event stream ended: {CtlApp.CodeName(e.StatusCode)}: {e.Status.Detail}";
         }
     }
 }

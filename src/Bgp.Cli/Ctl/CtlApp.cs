@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Net.Sockets;
-using Bgp.Api.Grpc;
+using Grpc.Core;
 
 namespace Bgp.Cli.Ctl;
 
@@ -64,6 +64,10 @@ internal sealed class CtlApp(Terminal terminal)
             catch (UsageException e)
             {
                 return Fail(ExitUsage, e.Message);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && ct.IsCancellationRequested)
+            {
+                return 130;   // interrupted (Ctrl-C) during a call
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && Unreachable(e, endpoint) is string why)
             {

@@ -1,105 +1,130 @@
-using Bgp.Api.Grpc.Client;
+using System.Runtime.CompilerServices;
 using Bgp.Api.V1;
-using Google.Protobuf;
-using Google.Protobuf.Reflection;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace Bgp.Cli.Ctl;
 
-/// <summary>The bgpactors.v1 calls the CLI makes, typed; methods are found in the proto descriptors.</summary>
-internal sealed class DaemonClient(GrpcClient grpc, TimeSpan timeout) : IDisposable
+/// <summary>The bgpactors.v1 calls the CLI makes, through the clients Grpc.Tools generated from protos/.</summary>
+internal sealed class DaemonClient(GrpcChannel channel, TimeSpan timeout) : IDisposable
 {
-    private static readonly ServiceDescriptor Control = ControlReflection.Descriptor.Services[0];
-    private static readonly ServiceDescriptor Global = GlobalReflection.Descriptor.Services[0];
-    private static readonly ServiceDescriptor Neighbors = NeighborReflection.Descriptor.Services[0];
-    private static readonly ServiceDescriptor Rib = RibReflection.Descriptor.Services[0];
-    private static readonly ServiceDescriptor Injection = InjectionReflection.Descriptor.Services[0];
-    private static readonly ServiceDescriptor Events = EventsReflection.Descriptor.Services[0];
-    private static readonly ServiceDescriptor Policies = PolicyReflection.Descriptor.Services[0];
-    private static readonly ServiceDescriptor PeerGroups = PolicyReflection.Descriptor.Services[1];
+    private readonly ControlService.ControlServiceClient _control = new(channel);
+    private readonly GlobalService.GlobalServiceClient _global = new(channel);
+    private readonly NeighborService.NeighborServiceClient _neighbors = new(channel);
+    private readonly RibService.RibServiceClient _rib = new(channel);
+    private readonly InjectionService.InjectionServiceClient _injection = new(channel);
+    private readonly EventService.EventServiceClient _events = new(channel);
+    private readonly PolicyService.PolicyServiceClient _policies = new(channel);
+    private readonly PeerGroupService.PeerGroupServiceClient _peerGroups = new(channel);
 
-    private readonly CallOptions _unary = new(timeout);
+    public void Dispose() => channel.Dispose();
 
-    public void Dispose() => grpc.Dispose();
+    /// <summary>A unary call's deadline (--timeout); streams have none: they last as long as the listing or until the caller cancels.</summary>
+    private DateTime Deadline() => DateTime.UtcNow + timeout;
 
-    private Task<TResponse> Unary<TRequest, TResponse>(ServiceDescriptor service, string method, TRequest request, CancellationToken ct)
-        where TRequest : IMessage<TRequest> where TResponse : class, IMessage<TResponse>, new() =>
-        grpc.UnaryAsync<TRequest, TResponse>(service.FindMethodByName(method), request, _unary, ct);
+    private static async IAsyncEnumerable<T> ReadAll<T>(AsyncServerStreamingCall<T> call, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using (call)
+        {
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await call.ResponseStream.MoveNext(ct).ConfigureAwait(false);
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && ct.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException("the stream was cancelled", e, ct);   // Ctrl-C ends a watch
+                }
+                if (!more) yield break;
+                yield return call.ResponseStream.Current;
+            }
+        }
+    }
 
-    /// <summary>A stream has no deadline: it lasts as long as the listing or until the caller cancels.</summary>
-    private IAsyncEnumerable<TResponse> Stream<TRequest, TResponse>(ServiceDescriptor service, string method, TRequest request, CancellationToken ct)
-        where TRequest : IMessage<TRequest> where TResponse : class, IMessage<TResponse> =>
-        grpc.ServerStreamingAsync<TRequest, TResponse>(service.FindMethodByName(method), request, null, ct);
+    private static async Task<TResponse> SendAllAsync<TRequest, TResponse>(AsyncClientStreamingCall<TRequest, TResponse> call,
+        IAsyncEnumerable<TRequest> requests, CancellationToken ct)
+    {
+        using (call)
+        {
+            await foreach (var request in requests.WithCancellation(ct).ConfigureAwait(false))
+                await call.RequestStream.WriteAsync(request, ct).ConfigureAwait(false);
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+            return await call.ResponseAsync.ConfigureAwait(false);
+        }
+    }
 
-    public Task<GetHealthResponse> HealthAsync(CancellationToken ct) => Unary<GetHealthRequest, GetHealthResponse>(Control, "GetHealth", new(), ct);
-    public Task<GetMetricsResponse> MetricsAsync(CancellationToken ct) => Unary<GetMetricsRequest, GetMetricsResponse>(Control, "GetMetrics", new(), ct);
+    public Task<GetHealthResponse> HealthAsync(CancellationToken ct) => _control.GetHealthAsync(new(), deadline: Deadline(), cancellationToken: ct).ResponseAsync;
+    public Task<GetMetricsResponse> MetricsAsync(CancellationToken ct) => _control.GetMetricsAsync(new(), deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<ShutdownResponse> ShutdownAsync(string reason, CancellationToken ct) =>
-        Unary<ShutdownRequest, ShutdownResponse>(Control, "Shutdown", new() { Reason = reason }, ct);
+        _control.ShutdownAsync(new() { Reason = reason }, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
 
-    public Task<GetGlobalResponse> GlobalAsync(CancellationToken ct) => Unary<GetGlobalRequest, GetGlobalResponse>(Global, "GetGlobal", new(), ct);
+    public Task<GetGlobalResponse> GlobalAsync(CancellationToken ct) => _global.GetGlobalAsync(new(), deadline: Deadline(), cancellationToken: ct).ResponseAsync;
 
     public Task<ListNeighborsResponse> ListNeighborsAsync(CancellationToken ct) =>
-        Unary<ListNeighborsRequest, ListNeighborsResponse>(Neighbors, "ListNeighbors", new(), ct);
+        _neighbors.ListNeighborsAsync(new(), deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<Neighbor> GetNeighborAsync(string address, CancellationToken ct) =>
-        Unary<GetNeighborRequest, Neighbor>(Neighbors, "GetNeighbor", new() { Address = address }, ct);
+        _neighbors.GetNeighborAsync(new() { Address = address }, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<Neighbor> AddNeighborAsync(NeighborConfig config, CancellationToken ct) =>
-        Unary<AddNeighborRequest, Neighbor>(Neighbors, "AddNeighbor", new() { Neighbor = config }, ct);
+        _neighbors.AddNeighborAsync(new() { Neighbor = config }, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<DeleteNeighborResponse> DeleteNeighborAsync(string address, CancellationToken ct) =>
-        Unary<DeleteNeighborRequest, DeleteNeighborResponse>(Neighbors, "DeleteNeighbor", new() { Address = address }, ct);
+        _neighbors.DeleteNeighborAsync(new() { Address = address }, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<Neighbor> EnableNeighborAsync(string address, CancellationToken ct) =>
-        Unary<EnableNeighborRequest, Neighbor>(Neighbors, "EnableNeighbor", new() { Address = address }, ct);
+        _neighbors.EnableNeighborAsync(new() { Address = address }, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<Neighbor> DisableNeighborAsync(string address, string reason, CancellationToken ct) =>
-        Unary<DisableNeighborRequest, Neighbor>(Neighbors, "DisableNeighbor", new() { Address = address, ShutdownText = reason }, ct);
+        _neighbors.DisableNeighborAsync(new() { Address = address, ShutdownText = reason }, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<SoftResetNeighborResponse> SoftResetNeighborAsync(string address, Family family, CancellationToken ct) =>
-        Unary<SoftResetNeighborRequest, SoftResetNeighborResponse>(Neighbors, "SoftResetNeighbor", new() { Address = address, Family = family }, ct);
+        _neighbors.SoftResetNeighborAsync(new() { Address = address, Family = family }, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
 
     public IAsyncEnumerable<ListRoutesResponse> ListRoutesAsync(ListRoutesRequest request, CancellationToken ct) =>
-        Stream<ListRoutesRequest, ListRoutesResponse>(Rib, "ListRoutes", request, ct);
+        ReadAll(_rib.ListRoutes(request, cancellationToken: ct), ct);
     public Task<ExplainBestPathResponse> ExplainBestPathAsync(ExplainBestPathRequest request, CancellationToken ct) =>
-        Unary<ExplainBestPathRequest, ExplainBestPathResponse>(Rib, "ExplainBestPath", request, ct);
+        _rib.ExplainBestPathAsync(request, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<ExplainAdvertisedRouteResponse> ExplainAdvertisedAsync(ExplainAdvertisedRouteRequest request, CancellationToken ct) =>
-        Unary<ExplainAdvertisedRouteRequest, ExplainAdvertisedRouteResponse>(Rib, "ExplainAdvertisedRoute", request, ct);
+        _rib.ExplainAdvertisedRouteAsync(request, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public IAsyncEnumerable<Event> WatchRoutesAsync(WatchRoutesRequest request, CancellationToken ct) =>
-        Stream<WatchRoutesRequest, Event>(Rib, "WatchRoutes", request, ct);
+        ReadAll(_rib.WatchRoutes(request, cancellationToken: ct), ct);
     public Task<GetRibSummaryResponse> RibSummaryAsync(CancellationToken ct) =>
-        Unary<GetRibSummaryRequest, GetRibSummaryResponse>(Rib, "GetRibSummary", new(), ct);
+        _rib.GetRibSummaryAsync(new(), deadline: Deadline(), cancellationToken: ct).ResponseAsync;
 
     public Task<AddPathResponse> AddPathAsync(AddPathRequest request, CancellationToken ct) =>
-        Unary<AddPathRequest, AddPathResponse>(Injection, "AddPath", request, ct);
+        _injection.AddPathAsync(request, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<DeletePathResponse> DeletePathAsync(DeletePathRequest request, CancellationToken ct) =>
-        Unary<DeletePathRequest, DeletePathResponse>(Injection, "DeletePath", request, ct);
+        _injection.DeletePathAsync(request, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
 
     /// <summary>Many paths on one client stream; no deadline (a bulk file can be large).</summary>
     public Task<AddPathsResponse> AddPathsAsync(IAsyncEnumerable<AddPathRequest> requests, CancellationToken ct) =>
-        grpc.ClientStreamingAsync<AddPathRequest, AddPathsResponse>(Injection.FindMethodByName("AddPaths"), requests, null, ct);
+        SendAllAsync(_injection.AddPaths(cancellationToken: ct), requests, ct);
 
     public Task<ListEventsResponse> ListEventsAsync(ListEventsRequest request, CancellationToken ct) =>
-        Unary<ListEventsRequest, ListEventsResponse>(Events, "ListEvents", request, ct);
+        _events.ListEventsAsync(request, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public IAsyncEnumerable<Event> WatchEventsAsync(WatchEventsRequest request, CancellationToken ct) =>
-        Stream<WatchEventsRequest, Event>(Events, "WatchEvents", request, ct);
+        ReadAll(_events.WatchEvents(request, cancellationToken: ct), ct);
 
     public Task<ListPoliciesResponse> ListPoliciesAsync(CancellationToken ct) =>
-        Unary<ListPoliciesRequest, ListPoliciesResponse>(Policies, "ListPolicies", new(), ct);
+        _policies.ListPoliciesAsync(new(), deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<Policy> GetPolicyAsync(string name, CancellationToken ct) =>
-        Unary<GetPolicyRequest, Policy>(Policies, "GetPolicy", new() { Name = name }, ct);
+        _policies.GetPolicyAsync(new() { Name = name }, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<Policy> SetPolicyAsync(Policy policy, CancellationToken ct) =>
-        Unary<SetPolicyRequest, Policy>(Policies, "SetPolicy", new() { Policy = policy }, ct);
+        _policies.SetPolicyAsync(new() { Policy = policy }, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<DeletePolicyResponse> DeletePolicyAsync(string name, CancellationToken ct) =>
-        Unary<DeletePolicyRequest, DeletePolicyResponse>(Policies, "DeletePolicy", new() { Name = name }, ct);
+        _policies.DeletePolicyAsync(new() { Name = name }, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<ListDefinedSetsResponse> ListDefinedSetsAsync(DefinedSetType type, CancellationToken ct) =>
-        Unary<ListDefinedSetsRequest, ListDefinedSetsResponse>(Policies, "ListDefinedSets", new() { Type = type }, ct);
+        _policies.ListDefinedSetsAsync(new() { Type = type }, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<DefinedSet> SetDefinedSetAsync(DefinedSet set, CancellationToken ct) =>
-        Unary<SetDefinedSetRequest, DefinedSet>(Policies, "SetDefinedSet", new() { Set = set }, ct);
+        _policies.SetDefinedSetAsync(new() { Set = set }, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<DeleteDefinedSetResponse> DeleteDefinedSetAsync(DefinedSetType type, string name, CancellationToken ct) =>
-        Unary<DeleteDefinedSetRequest, DeleteDefinedSetResponse>(Policies, "DeleteDefinedSet", new() { Type = type, Name = name }, ct);
+        _policies.DeleteDefinedSetAsync(new() { Type = type, Name = name }, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<SetChainResponse> SetChainAsync(SetChainRequest request, CancellationToken ct) =>
-        Unary<SetChainRequest, SetChainResponse>(Policies, "SetChain", request, ct);
+        _policies.SetChainAsync(request, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
 
     public Task<ListPeerGroupsResponse> ListPeerGroupsAsync(CancellationToken ct) =>
-        Unary<ListPeerGroupsRequest, ListPeerGroupsResponse>(PeerGroups, "ListPeerGroups", new(), ct);
+        _peerGroups.ListPeerGroupsAsync(new(), deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<PeerGroup> GetPeerGroupAsync(string name, CancellationToken ct) =>
-        Unary<GetPeerGroupRequest, PeerGroup>(PeerGroups, "GetPeerGroup", new() { Name = name }, ct);
+        _peerGroups.GetPeerGroupAsync(new() { Name = name }, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<PeerGroup> SetPeerGroupAsync(PeerGroup group, CancellationToken ct) =>
-        Unary<SetPeerGroupRequest, PeerGroup>(PeerGroups, "SetPeerGroup", new() { PeerGroup = group }, ct);
+        _peerGroups.SetPeerGroupAsync(new() { PeerGroup = group }, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
     public Task<DeletePeerGroupResponse> DeletePeerGroupAsync(string name, CancellationToken ct) =>
-        Unary<DeletePeerGroupRequest, DeletePeerGroupResponse>(PeerGroups, "DeletePeerGroup", new() { Name = name }, ct);
+        _peerGroups.DeletePeerGroupAsync(new() { Name = name }, deadline: Deadline(), cancellationToken: ct).ResponseAsync;
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
-using Bgp.Api.Grpc.Client;
+using Bgp.Api.Client;
+using Grpc.Net.Client;
 
 namespace Bgp.Cli.Ctl;
 
@@ -16,21 +17,21 @@ internal sealed record Endpoint(string Address, string? CertFile, string? KeyFil
     public const string DefaultAddress = "unix:///var/lib/bgpactors/grpc.sock";
 
     /// <summary>A client for this endpoint (no default deadline: unary calls set <see cref="Timeout"/>, streams none), or a usage error (a one-line message) when it is malformed.</summary>
-    public GrpcClient Connect()
+    public GrpcChannel Connect()
     {
-        var options = new GrpcClientOptions
+        var options = new DaemonChannelOptions
         {
             ConnectTimeout = Timeout,
             BearerToken = TokenFile is null ? null : ReadToken(TokenFile),
             ClientCertificate = LoadClientCertificate(),
             ServerCertificateAuthorities = CaFile is null ? null : LoadCa(CaFile),
         };
-        if (UnixPath() is string path) return GrpcClient.ForUnixSocket(path, options);
+        if (UnixPath() is string path) return DaemonChannel.ForUnixSocket(path, options);
         if (Uri.TryCreate(Address, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
         {
             if (uri.Scheme == Uri.UriSchemeHttp && (CertFile is not null || CaFile is not null))
                 throw new UsageException($"--cert/--ca need an https:// address, not {Address}");
-            return GrpcClient.ForAddress(uri, options);
+            return DaemonChannel.ForAddress(uri, options);
         }
         throw new UsageException($"cannot use address '{Address}': give unix:///path/to/grpc.sock, http://host:port or https://host:port");
     }

@@ -1,18 +1,14 @@
-using Bgp.Api.Grpc;
+using Bgp.Api.Server;
 using Bgp.Api.Tests.Echo;
-using Google.Protobuf.Reflection;
+using Grpc.Core;
 
 namespace Bgp.Api.Tests.Support;
 
-/// <summary>The test service: records what its handlers saw so tests can assert on the server side.</summary>
-internal sealed class EchoService
+/// <summary>The test service (a singleton): records what its handlers saw so tests can assert on the server side.</summary>
+internal sealed class EchoService : Echo.Echo.EchoBase
 {
     private int _resets;
     private int _repeatWritten;
-
-    public static ServiceDescriptor Descriptor => EchoReflection.Descriptor.Services[0];
-
-    public static MethodDescriptor Method(string name) => Descriptor.FindMethodByName(name);
 
     /// <summary>Completes when a Repeat handler sees its token cancelled.</summary>
     public TaskCompletionSource RepeatCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -24,17 +20,9 @@ internal sealed class EchoService
 
     public int Resets => Volatile.Read(ref _resets);
 
-    public GrpcServiceDefinition Build() => new GrpcServiceBuilder(Descriptor)
-        .Unary<EchoRequest, EchoReply>("Say", (request, _) => Task.FromResult(new EchoReply { Text = request.Text }))
-        .ServerStreaming<RepeatRequest, EchoReply>("Repeat", RepeatAsync)
-        .ClientStreaming<EchoRequest, EchoReply>("Collect", CollectAsync)
-        .DuplexStreaming<EchoRequest, EchoReply>("Chat", ChatAsync)
-        .Unary<SleepRequest, EchoReply>("Sleep", SleepAsync)
-        .Unary<EchoRequest, EchoReply>("Fail", (_, _) => throw new InvalidOperationException("secret: hunter2 at /etc/shadow"))
-        .Unary<ResetRequest, ResetReply>("Reset", (_, _) => Task.FromResult(new ResetReply { Resets = Interlocked.Increment(ref _resets) }), mutating: true)
-        .Build();
+    public override Task<EchoReply> Say(EchoRequest request, ServerCallContext context) => Task.FromResult(new EchoReply { Text = request.Text });
 
-    private async Task RepeatAsync(RepeatRequest request, IServerStreamWriter<EchoReply> responses, ServerCallContext context)
+    public override async Task Repeat(RepeatRequest request, IServerStreamWriter<EchoReply> responseStream, ServerCallContext context)
     {
         var padding = new string('.', request.Padding);
         try
@@ -42,7 +30,7 @@ internal sealed class EchoService
             for (var i = 0; request.Count == 0 || i < request.Count; i++)
             {
                 if (request.Interval is { } interval && i > 0) await Task.Delay(interval.ToTimeSpan(), context.CancellationToken);
-                await responses.WriteAsync(new EchoReply { Text = request.Text + padding, Index = i });
+                await responseStream.WriteAsync(new EchoReply { Text = request.Text + padding, Index = i }, context.CancellationToken);
                 Interlocked.Increment(ref _repeatWritten);
             }
         }
@@ -53,21 +41,21 @@ internal sealed class EchoService
         }
     }
 
-    private static async Task<EchoReply> CollectAsync(IAsyncEnumerable<EchoRequest> requests, ServerCallContext context)
+    public override async Task<EchoReply> Collect(IAsyncStreamReader<EchoRequest> requestStream, ServerCallContext context)
     {
         var texts = new List<string>();
-        await foreach (var request in requests) texts.Add(request.Text);
+        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken)) texts.Add(request.Text);
         return new EchoReply { Text = string.Join(",", texts), Index = texts.Count };
     }
 
-    private static async Task ChatAsync(IAsyncEnumerable<EchoRequest> requests, IServerStreamWriter<EchoReply> responses, ServerCallContext context)
+    public override async Task Chat(IAsyncStreamReader<EchoRequest> requestStream, IServerStreamWriter<EchoReply> responseStream, ServerCallContext context)
     {
         var i = 0;
-        await foreach (var request in requests)
-            await responses.WriteAsync(new EchoReply { Text = request.Text.ToUpperInvariant(), Index = i++ });
+        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
+            await responseStream.WriteAsync(new EchoReply { Text = request.Text.ToUpperInvariant(), Index = i++ });
     }
 
-    private async Task<EchoReply> SleepAsync(SleepRequest request, ServerCallContext context)
+    public override async Task<EchoReply> Sleep(SleepRequest request, ServerCallContext context)
     {
         try
         {
@@ -80,4 +68,13 @@ internal sealed class EchoService
         }
         return new EchoReply { Text = "slept" };
     }
+
+    public override Task<EchoReply> Fail(EchoRequest request, ServerCallContext context) =>
+        throw new InvalidOperationException("secret: hunter2 at /etc/shadow");
+
+    [Mutating]
+    public override Task<ResetReply> Reset(ResetRequest request, ServerCallContext context) =>
+        Task.FromResult(new ResetReply { Resets = Interlocked.Increment(ref _resets) });
+
+    // Missing has no override: the generated base answers UNIMPLEMENTED.
 }

@@ -1,19 +1,22 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Bgp.Actors.Config;
-using Bgp.Api.Grpc;
-using Bgp.Api.Grpc.Client;
+using Bgp.Api.Client;
+using Bgp.Api.Server;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace Bgp.Api.Tests.Support;
 
-/// <summary>A GrpcServer with the Echo service, in its own temporary directory.</summary>
+/// <summary>An <see cref="ApiHost"/> with the Echo service, in its own temporary directory.</summary>
 internal sealed class TestServer : IAsyncDisposable
 {
     private readonly ILoggerFactory _loggerFactory;
 
-    private TestServer(string directory, GrpcServer server, EchoService echo, LogCollector logs, ILoggerFactory loggerFactory)
+    private TestServer(string directory, ApiHost server, EchoService echo, LogCollector logs, ILoggerFactory loggerFactory)
     {
         _loggerFactory = loggerFactory;
         Directory = directory;
@@ -24,7 +27,7 @@ internal sealed class TestServer : IAsyncDisposable
 
     public string Directory { get; }
 
-    public GrpcServer Server { get; }
+    public ApiHost Server { get; }
 
     public EchoService Echo { get; }
 
@@ -47,22 +50,22 @@ internal sealed class TestServer : IAsyncDisposable
         new(GrpcListenerKind.Tcp, null, 0, new EndpointAddress(IPAddress.Loopback, 0), tls, readOnly, null);
 
     /// <summary>Starts on the Unix socket <see cref="SocketPath"/> unless listeners are given.</summary>
-    public static async Task<TestServer> StartAsync(Func<string, IEnumerable<GrpcListenerConfig>>? listeners = null, GrpcServerOptions? options = null, string? directory = null)
+    public static async Task<TestServer> StartAsync(Func<string, IEnumerable<GrpcListenerConfig>>? listeners = null, ApiHostOptions? options = null, string? directory = null)
     {
         directory ??= NewDirectory();
         var logs = new LogCollector();
         var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
-        var server = new GrpcServer(loggerFactory, options);
         var echo = new EchoService();
         var configured = listeners?.Invoke(directory) ?? [Unix(Path.Combine(directory, "grpc.sock"))];
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        ApiHost server;
         try
         {
-            await server.StartAsync(configured, [echo.Build()], cts.Token);
+            server = await ApiHost.StartAsync(configured, loggerFactory, services => services.AddSingleton(echo),
+                endpoints => endpoints.MapGrpcService<EchoService>(), options, cts.Token);
         }
         catch
         {
-            await server.DisposeAsync();
             loggerFactory.Dispose();
             System.IO.Directory.Delete(directory, recursive: true);
             throw;
@@ -70,11 +73,8 @@ internal sealed class TestServer : IAsyncDisposable
         return new TestServer(directory, server, echo, logs, loggerFactory);
     }
 
-    /// <summary>A client whose calls are bounded by a 20 s deadline unless they set their own.</summary>
-    public GrpcClient UnixClient(GrpcClientOptions? options = null) => GrpcClient.ForUnixSocket(SocketPath, options ?? new GrpcClientOptions
-    {
-        DefaultTimeout = TimeSpan.FromSeconds(20),
-    });
+    /// <summary>A channel to <see cref="SocketPath"/>.</summary>
+    public GrpcChannel UnixChannel(DaemonChannelOptions? options = null) => DaemonChannel.ForUnixSocket(SocketPath, options);
 
     public int TcpPort(int index = 0) => ((IPEndPoint)Server.Listeners[index].EndPoint).Port;
 

@@ -209,6 +209,75 @@ def cmd_reflect(channel, args, reflection):
          reply=reply.text)
 
 
+def cmd_daemon(channel, args, reflection):
+    """bgpactorsd through reflection v1 alone: lists the services, resolves bgpactors.v1 from the descriptors the server
+    sends, calls NeighborService.ListNeighbors, then streams EventService.WatchEvents, one JSON line per event, until
+    COUNT events arrived (args.rest[0]) or the stream's deadline (30 s) passed."""
+    from google.protobuf import json_format, message_factory
+    info = channel.stream_stream("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+                                 request_serializer=lambda m: m.SerializeToString(),
+                                 response_deserializer=reflection.ServerReflectionResponse.FromString)
+
+    def ask(**request):
+        return list(info(iter([reflection.ServerReflectionRequest(host="", **request)]), timeout=10, metadata=metadata(args)))[0]
+
+    services = sorted(s.name for s in ask(list_services="").list_services_response.service)
+    pool = descriptor_pool.DescriptorPool()
+    added = set()
+
+    def add_file_of(symbol):
+        protos = {}
+        for b in ask(file_containing_symbol=symbol).file_descriptor_response.file_descriptor_proto:
+            p = descriptor_pb2.FileDescriptorProto.FromString(b)
+            protos[p.name] = p
+
+        def add(name):
+            if name in added:
+                return
+            p = protos.get(name)
+            if p is None:  # a dependency the server did not send with this answer: ask for it by name
+                for b in ask(file_by_filename=name).file_descriptor_response.file_descriptor_proto:
+                    q = descriptor_pb2.FileDescriptorProto.FromString(b)
+                    protos.setdefault(q.name, q)
+                p = protos[name]
+            for d in p.dependency:
+                add(d)
+            pool.Add(p)
+            added.add(name)
+
+        for name in list(protos):
+            add(name)
+
+    def message_class(descriptor):
+        try:
+            return message_factory.GetMessageClass(descriptor)
+        except AttributeError:
+            return message_factory.MessageFactory(pool).GetPrototype(descriptor)
+
+    def stub(service_name, method_name, stream=False):
+        add_file_of(service_name)
+        method = pool.FindServiceByName(service_name).methods_by_name[method_name]
+        request_class, reply_class = message_class(method.input_type), message_class(method.output_type)
+        kind = channel.unary_stream if stream else channel.unary_unary
+        return request_class, kind("/%s/%s" % (service_name, method_name), request_serializer=lambda m: m.SerializeToString(),
+                                   response_deserializer=reply_class.FromString)
+
+    request_class, list_neighbors = stub("bgpactors.v1.NeighborService", "ListNeighbors")
+    neighbors = list_neighbors(request_class(), timeout=10, metadata=metadata(args))
+    emit(ok=True, services=services, neighbors=[n["config"]["address"] for n in
+                                                json_format.MessageToDict(neighbors, preserving_proto_field_name=True).get("neighbors", [])])
+    request_class, watch = stub("bgpactors.v1.EventService", "WatchEvents", stream=True)
+    count = int(args.rest[0]) if args.rest else 1
+    seen = 0
+    request = request_class()
+    request.include_history = True
+    for event in watch(request, timeout=30, metadata=metadata(args)):
+        emit(event=json_format.MessageToDict(event, preserving_proto_field_name=True))
+        seen += 1
+        if seen >= count:
+            return
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--gen", required=True)
@@ -227,6 +296,8 @@ def main():
             cmd_health_check(channel, args, load(args.gen, "grpc/health/v1/health_pb2.py", "health_pb2"))
         elif args.command == "health-watch":
             cmd_health_watch(channel, args, load(args.gen, "grpc/health/v1/health_pb2.py", "health_pb2"))
+        elif args.command == "daemon":
+            cmd_daemon(channel, args, load(args.gen, "grpc/reflection/v1/reflection_pb2.py", "reflection_v1_pb2"))
         elif args.command == "reflect":
             module = "grpc/reflection/%s/reflection_pb2.py" % args.rest[0]
             cmd_reflect(channel, args, load(args.gen, module, "reflection_%s_pb2" % args.rest[0]))

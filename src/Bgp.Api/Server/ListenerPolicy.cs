@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Bgp.Actors.Config;
 
-namespace Bgp.Api.Grpc;
+namespace Bgp.Api.Server;
 
 /// <summary>
 /// What a listener demands of each call: a bearer token (<c>token_file</c>) and, on a read-only
@@ -10,6 +10,8 @@ namespace Bgp.Api.Grpc;
 /// </summary>
 internal sealed class ListenerPolicy
 {
+    private const string BearerPrefix = "Bearer ";
+
     private readonly byte[]? _tokenHash;
 
     private ListenerPolicy(string name, bool readOnly, byte[]? tokenHash)
@@ -45,9 +47,9 @@ internal sealed class ListenerPolicy
     public bool Authenticates(string? authorization)
     {
         if (_tokenHash is null) return true;
-        if (authorization is null || !authorization.StartsWith(GrpcProtocol.BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        if (authorization is null || !authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
             return false;
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(authorization[GrpcProtocol.BearerPrefix.Length..].Trim()));
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(authorization[BearerPrefix.Length..].Trim()));
         return CryptographicOperations.FixedTimeEquals(presented, _tokenHash);
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Bgp.Api.Grpc;
+namespace Bgp.Api.Metrics;
 
 /// <summary>
 /// Builds a Kestrel server without a host: no hosting diagnostics (two log lines per request), no
