@@ -143,6 +143,20 @@ public class DaemonReloadTests
     }
 
     [Test]
+    public async Task SIGHUP_reloads_even_when_the_daemon_was_started_with_it_ignored_as_nohup_does()
+    {
+        var config = WriteConfig(Neighbor("127.10.0.4", 65004));
+        using var daemon = BgpactorsdProcess.Start(config, hangupIgnored: true);
+        await daemon.WaitForLogAsync("gRPC API on");
+        WriteConfig(Neighbor("127.10.0.4", 65004), Neighbor("127.10.0.5", 65005));
+        daemon.Signal("HUP");
+        var reloaded = await daemon.WaitForLogAsync("SIGHUP: reloaded");
+        Assert.That(reloaded, Does.Contain("127.10.0.5"));
+        daemon.Signal("TERM");
+        Assert.That(await daemon.WaitForExitAsync(Wait), Is.Zero);
+    }
+
+    [Test]
     public async Task An_invalid_config_at_start_up_prints_the_diagnostics_and_exits_1()
     {
         var config = WriteConfig(Neighbor("127.10.0.2", 65002, holdTime: 1));

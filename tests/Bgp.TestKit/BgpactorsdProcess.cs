@@ -37,11 +37,17 @@ public sealed class BgpactorsdProcess : IDisposable
         {{telemetry}}
         """;
 
-    public static BgpactorsdProcess Start(string configPath)
+    /// <param name="hangupIgnored">Start it the way <c>nohup</c> does: SIGHUP ignored (a shell sets it, exec keeps it).</param>
+    public static BgpactorsdProcess Start(string configPath, bool hangupIgnored = false)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "bgpactorsd.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("bgpactorsd.dll is not beside the tests: reference src/Bgp.Host from the test project", dll);
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(hangupIgnored ? "/bin/sh" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (hangupIgnored)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("trap '' HUP; exec dotnet \"$0\" \"$1\"");
+        }
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add(configPath);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start bgpactorsd");
