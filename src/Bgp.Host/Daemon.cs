@@ -92,16 +92,26 @@ internal sealed class Daemon
         var manager = system.Spawn<ManagerCommand>(PeerManagerActor.Props(config, rib, TcpConnector.Instance, listener, events: events), "peers");
 
         using var metrics = new DaemonMetrics(manager, rib, deadLetters, events);
-        using var exporter = new PrometheusExporter(loggerFactory.CreateLogger("Bgp.Metrics"), DaemonMetrics.MeterName);
-        async Task<string> ScrapeAsync(CancellationToken ct)
+        MetricsHost metricsHost;
+        var prometheus = config.Global.Telemetry.PrometheusAddress;
+        try
         {
-            await metrics.RefreshAsync(ct);
-            return exporter.Collect();
+            metricsHost = await MetricsHost.StartAsync(prometheus is null ? null : new System.Net.IPEndPoint(prometheus.Address, prometheus.Port),
+                loggerFactory, DaemonMetrics.MeterName, metrics.RefreshAsync);
         }
+        catch (IOException ex)
+        {
+            log.LogCritical("metrics: cannot listen on {Address}: {Error}", prometheus, ex.Message);
+            _stderr.WriteLine($"bgpactorsd: metrics: cannot listen on {prometheus}: {ex.Message}");
+            await listener.DisposeAsync();
+            await StopActorsAsync(system, log);
+            return 1;
+        }
+        await using var metricsServer = metricsHost;
 
         var api = new ApiContext
         {
-            Metrics = ScrapeAsync,
+            Metrics = ct => metricsHost.ScrapeAsync(metrics.RefreshAsync, ct),
             Manager = manager,
             Rib = rib,
             Events = events,
@@ -124,28 +134,12 @@ internal sealed class Daemon
         {
             log.LogCritical("gRPC API: cannot listen: {Error}", ex.Message);
             _stderr.WriteLine($"bgpactorsd: gRPC API: cannot listen: {ex.Message}");
+            await metricsServer.StopAsync();
             await listener.DisposeAsync();
             await StopActorsAsync(system, log);
             return 1;
         }
         await using var grpcHost = grpc;
-        await using var metricsServer = new MetricsHttpServer(loggerFactory, exporter, metrics.RefreshAsync);
-        if (config.Global.Telemetry.PrometheusAddress is { } prometheus)
-        {
-            try
-            {
-                await metricsServer.StartAsync(new System.Net.IPEndPoint(prometheus.Address, prometheus.Port));
-            }
-            catch (IOException ex)
-            {
-                log.LogCritical("metrics: cannot listen on {Address}: {Error}", prometheus, ex.Message);
-                _stderr.WriteLine($"bgpactorsd: metrics: cannot listen on {prometheus}: {ex.Message}");
-                await grpc.StopAsync();
-                await listener.DisposeAsync();
-                await StopActorsAsync(system, log);
-                return 1;
-            }
-        }
         log.LogInformation("bgpactorsd {Version} running: AS{Asn}, router id {RouterId}, listening on {Endpoints}, config {Config}, gRPC API on {Api}",
             Program.Version, config.Global.Asn, config.Global.RouterId, string.Join(", ", listener.Endpoints), Path.GetFullPath(_configPath),
             string.Join(", ", grpc.Listeners.Select(l => l.Config.ToString())));

@@ -38,7 +38,7 @@ public partial class DaemonApiTests
 
         using var http = new HttpClient { Timeout = Wait };
         string text = "";
-        for (int i = 0; i < 100 && !text.Contains("bgpactors_rib_prefixes 2", StringComparison.Ordinal); i++)
+        for (int i = 0; i < 100 && !text.Contains("bgpactors_rib_prefixes{} 2", StringComparison.Ordinal); i++)
         {
             if (i > 0) await Task.Delay(100);
             using var response = await http.GetAsync($"http://{Us}:{port}/metrics");
@@ -49,18 +49,18 @@ public partial class DaemonApiTests
 
         const string a = "peer=\"127.10.0.8\",remote_as=\"65008\"";
         const string b = "peer=\"127.10.0.9\",remote_as=\"65009\"";
-        Assert.That(text, Does.Contain("bgpactors_peers_configured 2\n"));
-        Assert.That(text, Does.Contain("bgpactors_peers_established 1\n"));
+        Assert.That(text, Does.Contain("bgpactors_peers_configured{} 2\n"));
+        Assert.That(text, Does.Contain("bgpactors_peers_established{} 1\n"));
         Assert.That(text, Does.Contain($"bgpactors_peer_up{{{a}}} 1\n").And.Contain($"bgpactors_peer_up{{{b}}} 0\n"));
         Assert.That(text, Does.Contain($"bgpactors_peer_state{{{a}}} 6\n").And.Contain($"bgpactors_peer_state{{{b}}} 3\n"), "Established; Active");
         Assert.That(text, Does.Contain($"bgpactors_peer_messages_received_total{{{a},type=\"update\"}} 2\n"));
         Assert.That(text, Does.Contain($"bgpactors_peer_messages_received_total{{{a},type=\"open\"}} 1\n"));
         Assert.That(text, Does.Contain($"bgpactors_peer_prefixes_received{{family=\"ipv4-unicast\",{a}}} 2\n"));
         Assert.That(text, Does.Contain($"bgpactors_peer_prefixes_accepted{{family=\"ipv4-unicast\",{a}}} 2\n"));
-        Assert.That(text, Does.Contain("bgpactors_rib_prefixes 2\n"));
+        Assert.That(text, Does.Contain("bgpactors_rib_prefixes{} 2\n"));
         Assert.That(text, Does.Contain("# TYPE bgpactors_peer_flaps_total counter"));
-        Assert.That(text, Does.Contain("bgpactors_rib_queue_depth "));
-        Assert.That(text, Does.Contain("process_resident_memory_bytes "));
+        Assert.That(text, Does.Contain("bgpactors_rib_queue_depth{} "));
+        Assert.That(text, Does.Contain("process_resident_memory_bytes{} "));
 
         var (exit, output) = await Promtool.CheckMetricsAsync(text);
         Assert.That(exit, Is.Zero, $"promtool check metrics:\n{output}\n---\n{text}");

@@ -70,11 +70,7 @@ public sealed class ApiHost : IAsyncDisposable
         var configs = listeners.ToList();
         var logger = loggerFactory.CreateLogger<ApiHost>();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "bgpactorsd" });
-        builder.Logging.AddProvider(new ForwardingLoggerProvider(loggerFactory));
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
-        builder.Services.AddSingleton<IHostLifetime, DaemonOwnedLifetime>();
+        HostDefaults.Apply(builder, loggerFactory);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddRouting();
         builder.Services.AddGrpc(grpc =>
@@ -238,24 +234,6 @@ public sealed class ApiHost : IAsyncDisposable
             File.Delete(path);
         }
         catch (IOException)
-        {
-        }
-    }
-
-    /// <summary>The daemon handles SIGTERM, SIGINT and SIGHUP itself; the web host must not take them.</summary>
-    private sealed class DaemonOwnedLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
-    /// <summary>ASP.NET Core's loggers write through the daemon's factory (Serilog, its format and levels).</summary>
-    private sealed class ForwardingLoggerProvider(ILoggerFactory factory) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => factory.CreateLogger(categoryName);
-
-        public void Dispose()
         {
         }
     }
