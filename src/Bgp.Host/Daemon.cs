@@ -195,16 +195,19 @@ internal sealed class Daemon
         await configLock.WaitAsync();
         try
         {
-            var load = await store.ReloadAsync();
+            var load = await store.ReloadAsync(async next =>
+                (await manager.AskAsync<ManagerCommand, ConfigApplied>(r => new ManagerCommand.ApplyConfig(next, r), ManagerCommand.ApplyConfig.Timeout)).Error);
             if (!load.Success)
             {
-                log.LogError("SIGHUP: {Path} is not valid; keeping the running configuration:\n{Diagnostics}", _configPath,
-                    load.Diagnostics.Count > 0 ? DiagnosticRenderer.Render(load.Diagnostics) : load.Error);
+                if (load.Diagnostics.Count > 0)
+                    log.LogError("SIGHUP: {Path} is not valid; keeping the running configuration:\n{Diagnostics}", _configPath,
+                        DiagnosticRenderer.Render(load.Diagnostics));
+                else
+                    log.LogError("SIGHUP: {Error}", load.Error);
                 return;
             }
-            var next = load.Config;
-            _globalLevel = PeerLogger.ToMicrosoft(next.Global.Telemetry.LogLevel);
-            var diff = await manager.AskAsync<ManagerCommand, ConfigDiff>(r => new ManagerCommand.ApplyConfig(next, r), AskTimeout);
+            _globalLevel = PeerLogger.ToMicrosoft(load.Config.Global.Telemetry.LogLevel);
+            var diff = load.Diff!;
             log.LogInformation("SIGHUP: reloaded {Path}: {Count} changes{Details}", _configPath, diff.Changes.Count,
                 diff.Changes.Count == 0 ? "" : "\n" + diff.ToText());
         }

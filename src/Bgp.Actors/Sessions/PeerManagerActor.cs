@@ -186,12 +186,12 @@ public sealed class PeerManagerActor : ReceiveActor
 
     private PeerChangeResult Unknown(IPAddress address) => PeerChangeResult.Refused($"no neighbor {address} is configured");
 
-    private void Spawn(NeighborConfig neighbor, PeerCounters? counters = null)
+    private void Spawn(NeighborConfig neighbor, PeerCounters? counters = null, PeerSessionSettings? prepared = null)
     {
         counters ??= new PeerCounters();
         // published before the session exists: Akka creates the actor later, and AddNeighbor's answer reads this
         counters.Enabled = neighbor.Enabled;
-        var settings = _settingsFactory(neighbor, _config.Global);
+        var settings = prepared ?? _settingsFactory(neighbor, _config.Global);
         // a reset neighbor's new session gets a fresh name: the old one may not be gone from the tree yet
         string name = ++_generation == 1 ? neighbor.Address.ToString() : $"{neighbor.Address}-{_generation}";
         var session = Context.Spawn<SessionCommand>(PeerSessionActor.Props(settings, rib, connector, counters, neighbor.Enabled, events), name);
@@ -199,12 +199,12 @@ public sealed class PeerManagerActor : ReceiveActor
         _peers[neighbor.Address] = new Peer(neighbor, session, counters);
     }
 
-    private PeerChangeResult Add(NeighborConfig neighbor)
+    private PeerChangeResult Add(NeighborConfig neighbor, PeerSessionSettings? prepared = null)
     {
         if (_peers.ContainsKey(neighbor.Address)) return PeerChangeResult.Refused($"neighbor {neighbor.Address} already exists");
         _log.LogInformation("neighbor {Peer} AS{RemoteAs} added", neighbor.Address, neighbor.RemoteAsn);
         Changed(neighbor.Address, $"added (AS{neighbor.RemoteAsn})");
-        Spawn(neighbor);
+        Spawn(neighbor, prepared: prepared);
         _config = _config with { Neighbors = new EquatableArray<NeighborConfig>([.. _config.Neighbors, neighbor]) };
         return PeerChangeResult.Done($"neighbor {neighbor.Address} added");
     }
@@ -243,16 +243,40 @@ public sealed class PeerManagerActor : ReceiveActor
     /// with Cease/Other Configuration Change (RFC 4486); other neighbor changes apply in place.
     /// Global changes that need a restart are reported and left alone.
     /// </summary>
-    private async Task<ConfigDiff> ApplyAsync(BgpConfig next)
+    private async Task<ConfigApplied> ApplyAsync(BgpConfig next)
     {
         var diff = ConfigDiff.Compute(_config, next);
-        // policy first, so sessions that come up after this already get the new chains
-        _config = _config with
+        var withPolicy = _config with
         {
             Policy = next.Policy,
             Global = _config.Global with { ImportPolicy = next.Global.ImportPolicy, ExportPolicy = next.Global.ExportPolicy },
         };
-        PublishPolicy(_config with { Neighbors = next.Neighbors });
+
+        // Everything that can fail, before anything changes: the compiled policy and the settings of every neighbor that
+        // is new or changed. One failure and nothing of this configuration is applied.
+        RoutingPolicy policy;
+        var prepared = new Dictionary<IPAddress, PeerSessionSettings>();
+        string part = "the policy";
+        try
+        {
+            policy = RoutingPolicy.Compile(withPolicy with { Neighbors = next.Neighbors }, _policy);
+            foreach (var neighbor in next.Neighbors)
+            {
+                if (_peers.TryGetValue(neighbor.Address, out var current) && current.Neighbor == neighbor) continue;
+                part = $"neighbor {neighbor.Address}";
+                prepared[neighbor.Address] = _settingsFactory(neighbor, withPolicy.Global);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.LogError("reload refused, nothing applied: {Part}: {Error}", part, e.Message);
+            return new ConfigApplied(null, $"{part}: {e.Message}");
+        }
+
+        // policy first, so sessions that come up after this already get the new chains
+        _config = withPolicy;
+        _policy = policy;
+        rib.Tell(new RibCommand.SetPolicy(_policy));
         var nextByAddress = next.Neighbors.ToDictionary(n => n.Address);
         foreach (var address in _peers.Keys.ToList())
             if (!nextByAddress.ContainsKey(address)) await RemoveAsync(address, CeaseSubcode.PeerDeconfigured);
@@ -260,7 +284,7 @@ public sealed class PeerManagerActor : ReceiveActor
         {
             if (!_peers.TryGetValue(neighbor.Address, out var existing))
             {
-                Add(neighbor);
+                Add(neighbor, prepared[neighbor.Address]);
                 continue;
             }
             if (existing.Neighbor == neighbor) continue;
@@ -270,12 +294,12 @@ public sealed class PeerManagerActor : ReceiveActor
             {
                 Changed(neighbor.Address, "reset: changed settings need a new OPEN");
                 await RemoveAsync(neighbor.Address, CeaseSubcode.OtherConfigurationChange);
-                Spawn(neighbor, existing.Counters);
+                Spawn(neighbor, existing.Counters, prepared[neighbor.Address]);
                 _log.LogInformation("neighbor {Peer}: changed settings need a new OPEN; session reset", neighbor.Address);
             }
             else
             {
-                existing.Session.Tell(new SessionCommand.Reconfigure(_settingsFactory(neighbor, _config.Global)));
+                existing.Session.Tell(new SessionCommand.Reconfigure(prepared[neighbor.Address]));
                 _peers[neighbor.Address] = existing with { Neighbor = neighbor };
                 if (existing.Neighbor.Enabled != neighbor.Enabled)
                 {
@@ -292,7 +316,7 @@ public sealed class PeerManagerActor : ReceiveActor
             _log.LogWarning("reload: {Count} changes need a restart and were not applied: {Changes}",
                 diff.Changes.Count(c => c.Class == ChangeClass.RestartRequired),
                 string.Join(", ", diff.Changes.Where(c => c.Class == ChangeClass.RestartRequired).Select(c => c.Path)));
-        return diff;
+        return new ConfigApplied(diff, null);
     }
 
     private void Accept(Socket socket)

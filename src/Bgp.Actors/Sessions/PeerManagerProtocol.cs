@@ -23,8 +23,18 @@ public abstract record ManagerCommand
     public sealed record ListPeers(Reply<IReadOnlyList<PeerStatus>> Reply) : ManagerCommand;
     public sealed record GetPeer(IPAddress Address, Reply<PeerStatus?> Reply) : ManagerCommand;
 
-    /// <summary>Reload: apply what can change at run time, report the rest (<see cref="ConfigDiff"/>).</summary>
-    public sealed record ApplyConfig(BgpConfig Next, Reply<ConfigDiff> Reply) : ManagerCommand;
+    /// <summary>
+    /// Reload: apply what can change at run time, report the rest (<see cref="ConfigDiff"/>); all or nothing: when a
+    /// part cannot be applied (a neighbor's settings, the policy) nothing is, and the answer says why.
+    /// </summary>
+    public sealed record ApplyConfig(BgpConfig Next, Reply<ConfigApplied> Reply) : ManagerCommand
+    {
+        /// <summary>
+        /// How long to wait for the answer: removing or resetting neighbors waits for each one's Cease to be written, so a
+        /// large change takes a while, and a caller that gave up early would think nothing was applied while it was.
+        /// </summary>
+        public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+    }
 
     /// <summary>Daemon shutdown: Cease with this text to every peer, then reply.</summary>
     public sealed record ShutdownAll(string ShutdownText, Reply<int> Reply) : ManagerCommand;
@@ -40,4 +50,10 @@ public sealed record PeerChangeResult(bool Ok, string Message)
 {
     public static PeerChangeResult Done(string message) => new(true, message);
     public static PeerChangeResult Refused(string message) => new(false, message);
+}
+
+/// <summary>What a reload did: the difference it applied, or why it applied nothing.</summary>
+public sealed record ConfigApplied(ConfigDiff? Diff, string? Error)
+{
+    public bool Success => Error is null;
 }

@@ -78,25 +78,35 @@ public sealed class ApiContext
     }
 
     /// <summary>
-    /// Writes a configuration change (validated, atomically) and applies the result to the running
-    /// daemon; FAILED_PRECONDITION with the reason when the change is refused.
+    /// Writes a configuration change (validated, atomically) and applies it to the running daemon, all or nothing: when
+    /// the daemon cannot apply it the file is written back as it was. FAILED_PRECONDITION with the reason when the change
+    /// is refused.
     /// </summary>
+    /// <param name="change">The store mutation; it must pass on the <see cref="ConfigApplier"/> it is given.</param>
     /// <param name="beforeApply">
-    /// Runs once the change is written and before it is applied, still under the configuration lock: a
-    /// command that carries more than the file can (the shutdown text of a disable) acts here, and the
-    /// applied configuration then finds nothing left to do.
+    /// Runs once the change is written and before it is applied, still under the configuration lock (and also when the
+    /// file needed no change): a command that carries more than the file can (the shutdown text of a disable) acts here,
+    /// and the applied configuration then finds nothing left to do.
     /// </param>
-    public async Task<ConfigDiff> ChangeConfigAsync(Func<ConfigStore, Task<ConfigMutationResult>> change, ServerCallContext call,
+    public async Task<ConfigDiff> ChangeConfigAsync(Func<ConfigStore, ConfigApplier, Task<ConfigMutationResult>> change, ServerCallContext call,
         Func<Task>? beforeApply = null)
     {
         await ConfigLock.WaitAsync(call.CancellationToken).ConfigureAwait(false);
         try
         {
-            var result = await change(Store).ConfigureAwait(false);
+            bool acted = false;
+            async Task<string?> ApplyAsync(BgpConfig next)
+            {
+                acted = true;
+                if (beforeApply is not null) await beforeApply().ConfigureAwait(false);
+                var applied = await Manager.AskAsync<ManagerCommand, ConfigApplied>(r => new ManagerCommand.ApplyConfig(next, r), ManagerCommand.ApplyConfig.Timeout)
+                    .ConfigureAwait(false);
+                return applied.Error;
+            }
+            var result = await change(Store, ApplyAsync).ConfigureAwait(false);
             if (!result.Success) throw new RpcException(new Status(StatusCode.FailedPrecondition, result.Error ?? "the change was refused"));
-            if (beforeApply is not null) await beforeApply().ConfigureAwait(false);
-            return await Manager.AskAsync<ManagerCommand, ConfigDiff>(r => new ManagerCommand.ApplyConfig(result.Config, r), AskTimeout)
-                .ConfigureAwait(false);
+            if (!acted && beforeApply is not null) await beforeApply().ConfigureAwait(false);   // the file already said so
+            return result.Diff ?? ConfigDiff.Compute(result.Config, result.Config);
         }
         finally
         {

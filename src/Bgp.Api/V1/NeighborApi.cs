@@ -70,21 +70,21 @@ internal sealed class NeighborApi(ApiContext api) : NeighborService.NeighborServ
         var address = ProtoMapping.Address(n.Address, "neighbor.address");
         if (api.Config.FindNeighbor(address) is not null) throw new RpcException(new Status(StatusCode.AlreadyExists, $"neighbor {address} is already configured"));
         var entries = TomlEntries(n, address);
-        await api.ChangeConfigAsync(store => store.AddNeighborAsync(entries, call.CancellationToken), call);
+        await api.ChangeConfigAsync((store, apply) => store.AddNeighborAsync(entries, apply, call.CancellationToken), call);
         return await NeighborAsync(address, call);
     }
 
     private async Task<DeleteNeighborResponse> DeleteAsync(DeleteNeighborRequest request, ServerCallContext call)
     {
         var address = api.RequireNeighbor(request.Address, "address");
-        await api.ChangeConfigAsync(store => store.RemoveNeighborAsync(address, call.CancellationToken), call);
+        await api.ChangeConfigAsync((store, apply) => store.RemoveNeighborAsync(address, apply, call.CancellationToken), call);
         return new DeleteNeighborResponse();
     }
 
     private async Task<Neighbor> EnableAsync(EnableNeighborRequest request, ServerCallContext call)
     {
         var address = api.RequireNeighbor(request.Address, "address");
-        await api.ChangeConfigAsync(store => SetEnabledAsync(store, address, true, call.CancellationToken), call, async () =>
+        await api.ChangeConfigAsync((store, apply) => SetEnabledAsync(store, address, true, apply, call.CancellationToken), call, async () =>
             Check(await api.AskAsync<ManagerCommand, PeerChangeResult>(api.Manager, r => new ManagerCommand.EnablePeer(address, r), call)));
         return await NeighborAsync(address, call);
     }
@@ -94,7 +94,7 @@ internal sealed class NeighborApi(ApiContext api) : NeighborService.NeighborServ
     {
         var address = api.RequireNeighbor(request.Address, "address");
         string? text = string.IsNullOrEmpty(request.ShutdownText) ? null : request.ShutdownText;
-        await api.ChangeConfigAsync(store => SetEnabledAsync(store, address, false, call.CancellationToken), call, async () =>
+        await api.ChangeConfigAsync((store, apply) => SetEnabledAsync(store, address, false, apply, call.CancellationToken), call, async () =>
             Check(await api.AskAsync<ManagerCommand, PeerChangeResult>(api.Manager, r => new ManagerCommand.DisablePeer(address, text, r), call)));
         return await NeighborAsync(address, call);
     }
@@ -103,7 +103,7 @@ internal sealed class NeighborApi(ApiContext api) : NeighborService.NeighborServ
     /// The neighbor's <c>enabled</c> key: <c>false</c> to disable; to enable, the key is removed, or written
     /// <c>true</c> when the neighbor's peer group says <c>enabled = false</c>. Unchanged files are not rewritten.
     /// </summary>
-    private static Task<ConfigMutationResult> SetEnabledAsync(ConfigStore store, IPAddress address, bool enabled, CancellationToken ct)
+    private static Task<ConfigMutationResult> SetEnabledAsync(ConfigStore store, IPAddress address, bool enabled, ConfigApplier apply, CancellationToken ct)
     {
         var current = store.Current;
         var unchanged = Task.FromResult(new ConfigMutationResult(true, current, null, null, []));
@@ -114,9 +114,9 @@ internal sealed class NeighborApi(ApiContext api) : NeighborService.NeighborServ
             throw new RpcException(new Status(StatusCode.NotFound, $"no neighbor {address} in {store.Path}"));
         var path = TomlPath.Root.Key("neighbors").Index(index).Key("enabled");
         TomlValue? written = document.TryGetValue(path, out var value) ? value : null;
-        if (enabled && !groupDisables) return written is null ? unchanged : store.RemoveAsync(path, ct);
+        if (enabled && !groupDisables) return written is null ? unchanged : store.RemoveAsync(path, apply, ct);
         if (written is TomlBoolean b && b.Value == enabled) return unchanged;
-        return store.SetAsync(path, new TomlBoolean(enabled), ct);
+        return store.SetAsync(path, new TomlBoolean(enabled), apply, ct);
     }
 
     private async Task<SoftResetNeighborResponse> SoftResetAsync(SoftResetNeighborRequest request, ServerCallContext call)

@@ -45,11 +45,11 @@ internal sealed class PeerGroupApi(ApiContext api) : PeerGroupService.PeerGroupS
         PolicyApi.RequireName(group.Name, "peer_group.name");
         var entries = TomlEntries(group);
         var path = TomlPath.Root.Key("peer_groups").Key(group.Name);
-        await api.ChangeConfigAsync(store => store.MutateAsync(editor =>
+        await api.ChangeConfigAsync((store, apply) => store.MutateAsync(editor =>
         {
             if (PolicyApi.Exists(editor.Document, "peer_groups", group.Name) && editor.Remove(path) is { Success: false } removed) return removed;
             return editor.Set(path, new TomlTable(entries));
-        }, call.CancellationToken), call);
+        }, apply, call.CancellationToken), call);
         return Get(group.Name);
     }
 
@@ -61,7 +61,7 @@ internal sealed class PeerGroupApi(ApiContext api) : PeerGroupService.PeerGroupS
             .Concat(config.Policy.NeighborSets.Where(s => s.PeerGroups.Contains(request.Name)).Select(s => $"neighbor set {s.Name}")).ToList();
         if (users.Count > 0)
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"peer group `{request.Name}` is named by {string.Join(", ", users)}; change them first"));
-        await api.ChangeConfigAsync(store => store.RemoveAsync(TomlPath.Root.Key("peer_groups").Key(request.Name), call.CancellationToken), call);
+        await api.ChangeConfigAsync((store, apply) => store.RemoveAsync(TomlPath.Root.Key("peer_groups").Key(request.Name), apply, call.CancellationToken), call);
         return new DeletePeerGroupResponse();
     }
 

@@ -79,7 +79,7 @@ internal sealed class PolicyApi(ApiContext api) : PolicyService.PolicyServiceBas
         var policy = request.Policy ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "policy is required"));
         RequireName(policy.Name, "policy.name");
         var statements = policy.Statements.Select((s, i) => PolicyText.ToToml(s, i)).ToList();
-        await api.ChangeConfigAsync(store => store.MutateAsync(editor =>
+        await api.ChangeConfigAsync((store, apply) => store.MutateAsync(editor =>
         {
             var path = Policies.Key(policy.Name);
             if (Exists(editor.Document, "policies", policy.Name) && editor.Remove(path) is { Success: false } removed) return removed;
@@ -88,7 +88,7 @@ internal sealed class PolicyApi(ApiContext api) : PolicyService.PolicyServiceBas
             foreach (var statement in statements)
                 if (result.Success) result = editor.AppendArrayTable(path.Key("statements"), statement);
             return result;
-        }, call.CancellationToken), call);
+        }, apply, call.CancellationToken), call);
         return Get(policy.Name);
     }
 
@@ -99,7 +99,7 @@ internal sealed class PolicyApi(ApiContext api) : PolicyService.PolicyServiceBas
         var users = ChainUsers(config, request.Name).ToList();
         if (users.Count > 0)
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"policy `{request.Name}` is in the chains of {string.Join(", ", users)}; take it out of them first"));
-        await api.ChangeConfigAsync(store => store.RemoveAsync(Policies.Key(request.Name), call.CancellationToken), call);
+        await api.ChangeConfigAsync((store, apply) => store.RemoveAsync(Policies.Key(request.Name), apply, call.CancellationToken), call);
         return new DeletePolicyResponse();
     }
 
@@ -157,7 +157,7 @@ internal sealed class PolicyApi(ApiContext api) : PolicyService.PolicyServiceBas
         RequireName(set.Name, "set.name");
         string section = Section(set.Type);
         var path = TomlPath.Root.Key(section).Key(set.Name);
-        await api.ChangeConfigAsync(store => store.MutateAsync(editor =>
+        await api.ChangeConfigAsync((store, apply) => store.MutateAsync(editor =>
         {
             if (set.Type != DefinedSetType.Neighbor) return editor.Set(path, TomlValues.Strings(set.Members));
             if (Exists(editor.Document, section, set.Name) && editor.Remove(path) is { Success: false } removed) return removed;
@@ -165,7 +165,7 @@ internal sealed class PolicyApi(ApiContext api) : PolicyService.PolicyServiceBas
             if (result.Success) result = editor.Set(path.Key("remote_asns"), new TomlArray(set.RemoteAsns.Select(TomlValues.NumberOrString)));
             if (result.Success) result = editor.Set(path.Key("peer_groups"), TomlValues.Strings(set.PeerGroups));
             return result;
-        }, call.CancellationToken), call);
+        }, apply, call.CancellationToken), call);
         return ListSets(set.Type).Sets.Single(s => s.Name == set.Name);
     }
 
@@ -176,7 +176,7 @@ internal sealed class PolicyApi(ApiContext api) : PolicyService.PolicyServiceBas
         var users = api.Config.Policy.Policies.Where(p => p.Statements.Any(s => Names(s.Match, request.Type, request.Name))).Select(p => p.Name).ToList();
         if (users.Count > 0)
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"`{request.Name}` is used by the policies {string.Join(", ", users)}; change them first"));
-        await api.ChangeConfigAsync(store => store.RemoveAsync(TomlPath.Root.Key(section).Key(request.Name), call.CancellationToken), call);
+        await api.ChangeConfigAsync((store, apply) => store.RemoveAsync(TomlPath.Root.Key(section).Key(request.Name), apply, call.CancellationToken), call);
         return new DeleteDefinedSetResponse();
     }
 
@@ -218,8 +218,8 @@ internal sealed class PolicyApi(ApiContext api) : PolicyService.PolicyServiceBas
         bool clearing = request.Policies.Count == 0 && !target.Global;
         var current = api.Store.Document;
         if (!clearing || current.TryGetValue(PathIn(current), out _))
-            await api.ChangeConfigAsync(store => store.MutateAsync(editor =>
-                clearing ? editor.Remove(PathIn(editor.Document)) : editor.Set(PathIn(editor.Document), value), call.CancellationToken), call);
+            await api.ChangeConfigAsync((store, apply) => store.MutateAsync(editor =>
+                clearing ? editor.Remove(PathIn(editor.Document)) : editor.Set(PathIn(editor.Document), value), apply, call.CancellationToken), call);
         var config = api.Config;
         Chain chain;
         if (target.Global) chain = ChainOf(target, config.Global.ImportPolicy, config.Global.ExportPolicy);

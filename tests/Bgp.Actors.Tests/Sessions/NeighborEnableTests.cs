@@ -49,7 +49,7 @@ public class NeighborEnableTests : AkkaTest
         await NextAsync(events, e => e is SessionStateEvent { To: SessionState.Established }, "Established");
 
         var off = TestConfigs.Load(Config + "\nenabled = false\n");
-        var diff = await manager.AskAsync<ManagerCommand, ConfigDiff>(r => new ManagerCommand.ApplyConfig(off, r), Wait);
+        var diff = (await manager.AskAsync<ManagerCommand, ConfigApplied>(r => new ManagerCommand.ApplyConfig(off, r), Wait)).Diff!;
         Assert.That(diff.Changes.Select(c => (c.Path, c.ResetsSession)), Is.EqualTo(new[] { ("neighbors[10.0.0.2].enabled", false) }));
         var cease = await peer.ExpectAsync<NotificationMessage>(Wait);
         Assert.That((cease.Code, cease.Subcode), Is.EqualTo((NotificationCode.Cease, (byte)CeaseSubcode.AdministrativeShutdown)));
@@ -58,13 +58,45 @@ public class NeighborEnableTests : AkkaTest
         Assert.That((status!.Enabled, status.State), Is.EqualTo((false, SessionState.Idle)));
         await f.ExpectNoDialAsync(TimeSpan.FromMilliseconds(300));   // idle hold is 10 ms and connect retry 1 s: a disabled session dials nobody
 
-        diff = await manager.AskAsync<ManagerCommand, ConfigDiff>(r => new ManagerCommand.ApplyConfig(config, r), Wait);
+        diff = (await manager.AskAsync<ManagerCommand, ConfigApplied>(r => new ManagerCommand.ApplyConfig(config, r), Wait)).Diff!;
         Assert.That(diff.Changes.Select(c => c.Path), Is.EqualTo(new[] { "neighbors[10.0.0.2].enabled" }));
         var again = await f.NextDialAsync();
         await again.HandshakeAsync(65002, 0x0A000002, 90, AfiSafi.Ipv4Unicast);
         await NextAsync(events, e => e is SessionStateEvent { To: SessionState.Established }, "Established again");
         status = await manager.AskAsync<ManagerCommand, PeerStatus?>(r => new ManagerCommand.GetPeer(Peer, r), Wait);
         Assert.That((status!.Enabled, status.EstablishedTransitions), Is.EqualTo((true, 2)));
+    }
+
+    [Test]
+    public async Task A_reload_with_a_part_that_cannot_be_applied_applies_nothing_and_says_why()
+    {
+        var config = TestConfigs.Load(Config);
+        var refused = IPAddress.Parse("10.0.0.3");
+        await using var f = new Fixture(Sys, config, TimeProvider.System, n => n.Address.Equals(refused));
+        var (events, manager) = (f.Events, f.Manager);
+        var peer = await f.NextDialAsync();
+        await peer.HandshakeAsync(65002, 0x0A000002, 90, AfiSafi.Ipv4Unicast);
+        await NextAsync(events, e => e is SessionStateEvent { To: SessionState.Established }, "Established");
+
+        // disable 10.0.0.2 (applies in place) and add 10.0.0.3, whose settings cannot be built
+        var mixed = TestConfigs.Load(Config + "\nenabled = false\n\n[[neighbors]]\naddress = \"10.0.0.3\"\nremote_asn = 65003\n");
+        var applied = await manager.AskAsync<ManagerCommand, ConfigApplied>(r => new ManagerCommand.ApplyConfig(mixed, r), Wait);
+        Assert.That((applied.Success, applied.Diff), Is.EqualTo((false, (ConfigDiff?)null)));
+        Assert.That(applied.Error, Does.Contain("neighbor 10.0.0.3").And.Contain("cannot use 10.0.0.3"));
+
+        var peers = await manager.AskAsync<ManagerCommand, IReadOnlyList<PeerStatus>>(r => new ManagerCommand.ListPeers(r), Wait);
+        Assert.That(peers.Select(p => (p.Address, p.Enabled, p.State)), Is.EqualTo(new[] { (Peer, true, SessionState.Established) }),
+            "10.0.0.2 not disabled, 10.0.0.3 not added");
+
+        // the manager was not restarted by the failure: the next valid change applies, to the same session, and the first
+        // thing the peer hears is that change's Cease (a reset by the refused reload would have come first)
+        var off = TestConfigs.Load(Config + "\nenabled = false\n");
+        applied = await manager.AskAsync<ManagerCommand, ConfigApplied>(r => new ManagerCommand.ApplyConfig(off, r), Wait);
+        Assert.That(applied.Success, Is.True, applied.Error);
+        var cease = await peer.ExpectAsync<NotificationMessage>(Wait);
+        Assert.That((cease.Code, cease.Subcode), Is.EqualTo((NotificationCode.Cease, (byte)CeaseSubcode.AdministrativeShutdown)));
+        var status = await manager.AskAsync<ManagerCommand, PeerStatus?>(r => new ManagerCommand.GetPeer(Peer, r), Wait);
+        Assert.That((status!.Enabled, status.EstablishedTransitions), Is.EqualTo((false, 1)));
     }
 
     [Test]
@@ -116,7 +148,8 @@ public class NeighborEnableTests : AkkaTest
         private readonly CancellationTokenSource _stop = new(TimeSpan.FromSeconds(60));
         private readonly List<ScriptedPeer> _peers = [];
 
-        public Fixture(Akka.Actor.ActorSystem system, BgpConfig config, TimeProvider time)
+        /// <param name="refuse">Neighbors whose settings cannot be built (the factory throws), to test an apply that fails.</param>
+        public Fixture(Akka.Actor.ActorSystem system, BgpConfig config, TimeProvider time, Func<NeighborConfig, bool>? refuse = null)
         {
             BgpActorSystem.Configure(system, null, time);
             var hub = new EventHub(TimeProvider.System);
@@ -130,7 +163,9 @@ public class NeighborEnableTests : AkkaTest
                 return client;
             });
             Manager = system.Spawn<ManagerCommand>(PeerManagerActor.Props(config, rib, connector, listener: null,
-                (n, g) => new PeerSessionSettings(n, g) { Seed = 7, IdleHoldTime = TimeSpan.FromMilliseconds(10) }, hub), "peers");
+                (n, g) => refuse?.Invoke(n) == true
+                    ? throw new InvalidOperationException($"cannot use {n.Address}")
+                    : new PeerSessionSettings(n, g) { Seed = 7, IdleHoldTime = TimeSpan.FromMilliseconds(10) }, hub), "peers");
         }
 
         /// <summary>Read with the fixture's 60 s bound.</summary>

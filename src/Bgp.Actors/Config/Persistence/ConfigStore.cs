@@ -12,6 +12,12 @@ public sealed class ConfigStoreOptions
     public Action<string>? BeforeRename { get; init; }
 }
 
+/// <summary>
+/// Puts a validated configuration into force in the running daemon (the peer manager applies it): null when every part
+/// of it was applied, else why it was not, with nothing of it applied. A store commits a change only after this succeeded.
+/// </summary>
+public delegate Task<string?> ConfigApplier(BgpConfig candidate);
+
 /// <summary>The outcome of a mutation: the configuration now in force, what changed, or why nothing did.</summary>
 public sealed record ConfigMutationResult(bool Success, BgpConfig Config, ConfigDiff? Diff, string? Error, IReadOnlyList<ConfigDiagnostic> Diagnostics)
 {
@@ -79,13 +85,18 @@ public sealed class ConfigStore : IDisposable
     }
 
     /// <summary>Applies <paramref name="edit"/> (one or more editor calls; return the last result) and persists it.</summary>
-    public async Task<ConfigMutationResult> MutateAsync(Func<TomlEditor, TomlEditResult> edit, CancellationToken cancellationToken = default)
+    /// <param name="apply">
+    /// Puts the edited configuration into force once the file is written; when it fails the previous bytes are written
+    /// back and nothing changes. Null: the caller applies it itself (tests of the file alone).
+    /// </param>
+    public async Task<ConfigMutationResult> MutateAsync(Func<TomlEditor, TomlEditResult> edit, ConfigApplier? apply = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(edit);
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return Mutate(edit);
+            return await MutateAsync(edit, apply).ConfigureAwait(false);
         }
         finally
         {
@@ -94,11 +105,13 @@ public sealed class ConfigStore : IDisposable
     }
 
     /// <summary>
-    /// Re-reads the file after someone edited it (SIGHUP). When it is valid it becomes the document
-    /// later API changes edit, and the result carries the difference to the configuration before;
-    /// when it is not, nothing changes and the result carries the diagnostics.
+    /// Re-reads the file after someone edited it (SIGHUP). When it is valid and <paramref name="apply"/> put it into
+    /// force, it becomes the document later API changes edit, and the result carries the difference to the
+    /// configuration before; when it is not valid, or could not be applied, nothing changes (the running configuration
+    /// and the last good document stay; API changes are refused until the file is fixed and reloaded) and the result
+    /// says why.
     /// </summary>
-    public async Task<ConfigMutationResult> ReloadAsync(CancellationToken cancellationToken = default)
+    public async Task<ConfigMutationResult> ReloadAsync(ConfigApplier? apply = null, CancellationToken cancellationToken = default)
     {
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -122,6 +135,8 @@ public sealed class ConfigStore : IDisposable
             }
             var load = ConfigBinder.Bind(parsed.Document);
             if (load.Config is null) return ConfigMutationResult.Failed(config, DiagnosticRenderer.Render(load.Diagnostics), load.Diagnostics);
+            if (await ApplyAsync(apply, load.Config).ConfigureAwait(false) is { } why)
+                return ConfigMutationResult.Failed(config, $"`{Path}` is valid but could not be applied: {why}; the running configuration is unchanged");
             var diff = ConfigDiff.Compute(config, load.Config);
             _onDisk = bytes;
             Volatile.Write(ref _document, parsed.Document);
@@ -134,22 +149,23 @@ public sealed class ConfigStore : IDisposable
         }
     }
 
-    public Task<ConfigMutationResult> SetAsync(TomlPath path, TomlValue value, CancellationToken cancellationToken = default) =>
-        MutateAsync(editor => editor.Set(path, value), cancellationToken);
+    public Task<ConfigMutationResult> SetAsync(TomlPath path, TomlValue value, ConfigApplier? apply = null, CancellationToken cancellationToken = default) =>
+        MutateAsync(editor => editor.Set(path, value), apply, cancellationToken);
 
-    public Task<ConfigMutationResult> RemoveAsync(TomlPath path, CancellationToken cancellationToken = default) =>
-        MutateAsync(editor => editor.Remove(path), cancellationToken);
+    public Task<ConfigMutationResult> RemoveAsync(TomlPath path, ConfigApplier? apply = null, CancellationToken cancellationToken = default) =>
+        MutateAsync(editor => editor.Remove(path), apply, cancellationToken);
 
     /// <summary>Appends a <c>[[neighbors]]</c> table with the given keys (at least <c>address</c> and usually <c>remote_asn</c>).</summary>
-    public Task<ConfigMutationResult> AddNeighborAsync(IEnumerable<KeyValuePair<string, TomlValue>> entries, CancellationToken cancellationToken = default) =>
-        MutateAsync(editor => editor.AppendArrayTable(TomlPath.Root.Key("neighbors"), entries), cancellationToken);
+    public Task<ConfigMutationResult> AddNeighborAsync(IEnumerable<KeyValuePair<string, TomlValue>> entries, ConfigApplier? apply = null,
+        CancellationToken cancellationToken = default) =>
+        MutateAsync(editor => editor.AppendArrayTable(TomlPath.Root.Key("neighbors"), entries), apply, cancellationToken);
 
     /// <summary>Removes the neighbor with this address, with its comments.</summary>
-    public Task<ConfigMutationResult> RemoveNeighborAsync(IPAddress address, CancellationToken cancellationToken = default) =>
+    public Task<ConfigMutationResult> RemoveNeighborAsync(IPAddress address, ConfigApplier? apply = null, CancellationToken cancellationToken = default) =>
         MutateAsync(editor => NeighborIndex(editor.Document, address) is int index
             ? editor.RemoveArrayTable(TomlPath.Root.Key("neighbors"), index)
             : TomlEditResult.Failed(new TomlDiagnostic(TomlErrorCode.PathNotFound, $"there is no neighbor {address}",
-                new TomlSpan(editor.Document.Source, 0, 0))), cancellationToken);
+                new TomlSpan(editor.Document.Source, 0, 0))), apply, cancellationToken);
 
     /// <summary>The position of a neighbor in the file's <c>[[neighbors]]</c> array.</summary>
     public static int? NeighborIndex(TomlDocument document, IPAddress address)
@@ -166,7 +182,7 @@ public sealed class ConfigStore : IDisposable
         return null;
     }
 
-    private ConfigMutationResult Mutate(Func<TomlEditor, TomlEditResult> edit)
+    private async Task<ConfigMutationResult> MutateAsync(Func<TomlEditor, TomlEditResult> edit, ConfigApplier? apply)
     {
         var config = _config;
         byte[] disk;
@@ -208,11 +224,40 @@ public sealed class ConfigStore : IDisposable
             return ConfigMutationResult.Failed(config, $"cannot write `{Path}`: {e.Message}; the file is unchanged");
         }
 
+        if (await ApplyAsync(apply, load.Config).ConfigureAwait(false) is { } why)
+        {
+            // The running daemon could not take it: the file goes back to what it was, so file and daemon agree.
+            try
+            {
+                AtomicFile.Write(Path, disk);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return ConfigMutationResult.Failed(config,
+                    $"the change could not be applied ({why}) and `{Path}` could not be restored ({e.Message}): the file holds the change, the daemon runs without it; fix the file and reload");
+            }
+            return ConfigMutationResult.Failed(config, $"the change could not be applied: {why}; `{Path}` and the running configuration are unchanged");
+        }
+
         var diff = ConfigDiff.Compute(config, load.Config);
         _onDisk = bytes;
         Volatile.Write(ref _document, candidate);
         Volatile.Write(ref _config, load.Config);
         return new ConfigMutationResult(true, load.Config, diff, null, []);
+    }
+
+    /// <summary>Null when <paramref name="apply"/> (if any) put the configuration into force, else why not.</summary>
+    private static async Task<string?> ApplyAsync(ConfigApplier? apply, BgpConfig candidate)
+    {
+        if (apply is null) return null;
+        try
+        {
+            return await apply(candidate).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return e.Message;
+        }
     }
 
     public void Dispose() => _writer.Dispose();

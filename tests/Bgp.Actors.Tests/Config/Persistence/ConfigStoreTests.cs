@@ -71,6 +71,55 @@ public sealed class ConfigStoreTests
     }
 
     [Test]
+    public async Task A_change_the_daemon_cannot_apply_leaves_the_file_and_the_configuration_as_they_were()
+    {
+        using var store = OpenStore();
+        var before = File.ReadAllBytes(_path);
+        var current = store.Current;
+        BgpConfig? offered = null;
+
+        var result = await store.SetAsync(P("neighbors[1].hold_time"), new TomlInteger(30), candidate =>
+        {
+            offered = candidate;
+            Assert.That(File.ReadAllText(_path), Does.Contain("hold_time = 30"), "applied once written");
+            return Task.FromResult<string?>("neighbor 192.0.2.3: cannot bind its local address");
+        });
+
+        Assert.That(result.Success, Is.False);
+        Assert.That(result.Error, Does.Contain("could not be applied").And.Contain("cannot bind its local address"));
+        Assert.That(offered!.Neighbors[1].HoldTime, Is.EqualTo(30), "the applier saw the edited configuration");
+        Assert.That(File.ReadAllBytes(_path), Is.EqualTo(before), "the file is written back byte for byte");
+        Assert.That(store.Current, Is.SameAs(current));
+        Assert.That(store.Text, Is.EqualTo(Original.ReplaceLineEndings("\n")));
+
+        // nothing is left half-done: the next change goes through (the file is not seen as edited behind our back)
+        var next = await store.SetAsync(P("neighbors[1].hold_time"), new TomlInteger(60), _ => Task.FromResult<string?>(null));
+        Assert.That(next.Success, Is.True, next.Error);
+        Assert.That(store.Current.Neighbors[1].HoldTime, Is.EqualTo(60));
+    }
+
+    [Test]
+    public async Task A_reload_the_daemon_cannot_apply_keeps_the_running_configuration_and_an_applier_that_throws_counts_as_a_refusal()
+    {
+        using var store = OpenStore();
+        var current = store.Current;
+        File.WriteAllText(_path, Original.ReplaceLineEndings("\n").Replace("hold_time = 90", "hold_time = 30"));
+
+        var refused = await store.ReloadAsync(_ => throw new InvalidOperationException("the RIB did not answer"));
+        Assert.That(refused.Success, Is.False);
+        Assert.That(refused.Error, Does.Contain("valid but could not be applied").And.Contain("the RIB did not answer"));
+        Assert.That(store.Current, Is.SameAs(current));
+        Assert.That(store.Current.Neighbors[0].HoldTime, Is.EqualTo(90));
+        // the file on disk is not what is in force: API changes are refused until it is reloaded
+        var blocked = await store.SetAsync(P("neighbors[1].hold_time"), new TomlInteger(60), _ => Task.FromResult<string?>(null));
+        Assert.That(blocked.Error, Does.Contain("changed on disk"));
+
+        var reloaded = await store.ReloadAsync(_ => Task.FromResult<string?>(null));
+        Assert.That(reloaded.Success, Is.True, reloaded.Error);
+        Assert.That(store.Current.Neighbors[0].HoldTime, Is.EqualTo(30));
+    }
+
+    [Test]
     public async Task Adding_and_removing_a_neighbor_keeps_the_rest_of_the_file_byte_for_byte()
     {
         using var store = OpenStore();
