@@ -80,15 +80,12 @@ public sealed class EventQueueTests
     {
         var queue = new EventQueue<BgpEvent>(4);
         queue.Offer(Change(0));
-        var reading = Task.Run(async () =>
-        {
-            int n = 0;
-            await foreach (var _ in queue.ReadAllAsync()) n++;
-            return n;
-        });
-        await Task.Delay(50);
+        await using var reader = queue.ReadAllAsync().GetAsyncEnumerator();
+        Assert.That(await reader.MoveNextAsync(), Is.True, "the queued event");
+        var waiting = reader.MoveNextAsync().AsTask();   // a reader parked on an empty queue
+        Assert.That(waiting.IsCompleted, Is.False);
         queue.Close();
-        Assert.That(await reading.WaitAsync(TimeSpan.FromSeconds(5)), Is.EqualTo(1));
+        Assert.That(await waiting.WaitAsync(TimeSpan.FromSeconds(5)), Is.False, "closing ends the parked reader");
         Assert.That(queue.Offer(Change(1)), Is.False);
         Assert.That(queue.IsClosed, Is.True);
     }
