@@ -29,10 +29,10 @@ internal sealed class EchoService : Echo.Echo.EchoBase
         {
             for (var i = 0; request.Count == 0 || i < request.Count; i++)
             {
-                if (request.Interval is { } interval && i > 0) await Task.Delay(interval.ToTimeSpan(), context.CancellationToken);
                 await responseStream.WriteAsync(new EchoReply { Text = request.Text + padding, Index = i }, context.CancellationToken);
                 Interlocked.Increment(ref _repeatWritten);
             }
+            if (request.Hold) await UntilCancelledAsync(context.CancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -57,16 +57,30 @@ internal sealed class EchoService : Echo.Echo.EchoBase
 
     public override async Task<EchoReply> Sleep(SleepRequest request, ServerCallContext context)
     {
+        using var atMost = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        atMost.CancelAfter(request.Duration.ToTimeSpan());
         try
         {
-            await Task.Delay(request.Duration.ToTimeSpan(), context.CancellationToken);
+            await UntilCancelledAsync(atMost.Token);
+        }
+        catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            return new EchoReply { Text = "slept" };
         }
         catch (OperationCanceledException)
         {
             SleepCancelled.TrySetResult();
             throw;
         }
-        return new EchoReply { Text = "slept" };
+        throw new InvalidOperationException("unreachable: the wait ends only by cancellation");
+    }
+
+    /// <summary>Completes (cancelled) when <paramref name="ct"/> fires: a handler waiting for its call to end.</summary>
+    private static async Task UntilCancelledAsync(CancellationToken ct)
+    {
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (ct.Register(() => ended.TrySetCanceled(ct)))
+            await ended.Task;
     }
 
     public override Task<EchoReply> Fail(EchoRequest request, ServerCallContext context) =>

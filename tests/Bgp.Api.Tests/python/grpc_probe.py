@@ -97,11 +97,10 @@ def cmd_repeat(channel, args, echo):
 
 
 def cmd_cancel(channel, args, echo):
-    """Reads two replies of an endless stream, then cancels it (RST_STREAM)."""
+    """Reads the two replies of a stream the server then holds open, and cancels it (RST_STREAM)."""
     call = channel.unary_stream(ECHO + "Repeat", request_serializer=lambda m: m.SerializeToString(),
                                 response_deserializer=echo.EchoReply.FromString)
-    request = echo.RepeatRequest(text="tick", count=0)
-    request.interval.FromMilliseconds(20)
+    request = echo.RepeatRequest(text="tick", count=2, hold=True)
     responses = call(request, metadata=metadata(args))
     got = [next(responses).index, next(responses).index]
     responses.cancel()
