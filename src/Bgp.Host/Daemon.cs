@@ -134,7 +134,6 @@ internal sealed class Daemon
         {
             log.LogCritical("gRPC API: cannot listen: {Error}", ex.Message);
             _stderr.WriteLine($"bgpactorsd: gRPC API: cannot listen: {ex.Message}");
-            await metricsServer.StopAsync();
             await listener.DisposeAsync();
             await StopActorsAsync(system, log);
             return 1;
@@ -195,8 +194,7 @@ internal sealed class Daemon
         await configLock.WaitAsync();
         try
         {
-            var load = await store.ReloadAsync(async next =>
-                (await manager.AskAsync<ManagerCommand, ConfigApplied>(r => new ManagerCommand.ApplyConfig(next, r), ManagerCommand.ApplyConfig.Timeout)).Error);
+            var load = await store.ReloadAsync(ManagerCommand.ApplyConfig.By(manager));
             if (!load.Success)
             {
                 if (load.Diagnostics.Count > 0)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Bgp.Actors.Config;
+using Bgp.Actors.Config.Persistence;
 using Bgp.Actors.Typed;
 
 namespace Bgp.Actors.Sessions;
@@ -34,6 +35,10 @@ public abstract record ManagerCommand
         /// large change takes a while, and a caller that gave up early would think nothing was applied while it was.
         /// </summary>
         public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+        /// <summary>The peer manager as the configuration store's <see cref="ConfigApplier"/> (SIGHUP and the API alike).</summary>
+        public static ConfigApplier By(ActorRef<ManagerCommand> manager) => async next =>
+            (await manager.AskAsync<ManagerCommand, ConfigApplied>(r => new ApplyConfig(next, r), Timeout).ConfigureAwait(false)).Error;
     }
 
     /// <summary>Daemon shutdown: Cease with this text to every peer, then reply.</summary>

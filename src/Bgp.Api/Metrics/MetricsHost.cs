@@ -118,20 +118,20 @@ public sealed class MetricsHost : IAsyncDisposable
         // The same exporter, for GetMetrics: a pipeline of its own, invoked in process.
         var scrape = ((IApplicationBuilder)app).New();
         scrape.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider: provider, predicate: _ => true, path: null, configureBranchedPipeline: null, optionsName: null);
-        var host = new MetricsHost(app, provider, scrape.Build(), logger, null);
-        if (endPoint is null) return host;
-
-        try
+        if (endPoint is not null)
         {
-            await app.StartAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await app.StartAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+                provider.Dispose();
+                throw e is IOException ? e : new IOException($"metrics endpoint {endPoint}: {e.Message}", e);
+            }
         }
-        catch (Exception e)
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-            provider.Dispose();
-            throw e is IOException ? e : new IOException($"metrics endpoint {endPoint}: {e.Message}", e);
-        }
-        return new MetricsHost(app, provider, host._scrape, logger, bound?.EndPoint);
+        return new MetricsHost(app, provider, scrape.Build(), logger, bound?.EndPoint);
     }
 
     /// <summary>The exposition as a scrape would get it (refreshed first), for ControlService.GetMetrics.</summary>

@@ -95,13 +95,12 @@ public sealed class ApiContext
         try
         {
             bool acted = false;
+            var applier = ManagerCommand.ApplyConfig.By(Manager);
             async Task<string?> ApplyAsync(BgpConfig next)
             {
                 acted = true;
                 if (beforeApply is not null) await beforeApply().ConfigureAwait(false);
-                var applied = await Manager.AskAsync<ManagerCommand, ConfigApplied>(r => new ManagerCommand.ApplyConfig(next, r), ManagerCommand.ApplyConfig.Timeout)
-                    .ConfigureAwait(false);
-                return applied.Error;
+                return await applier(next).ConfigureAwait(false);
             }
             var result = await change(Store, ApplyAsync).ConfigureAwait(false);
             if (!result.Success) throw new RpcException(new Status(StatusCode.FailedPrecondition, result.Error ?? "the change was refused"));
